@@ -1,6 +1,6 @@
 // Test tiers are visible in file names: *.unit.spec.ts (pure), *.int.spec.ts (real
 // PostgreSQL/Redis/Kafka), *.e2e.spec.ts (running services over HTTP).
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023' } }];
+const swc = ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023' } }];
 const moduleNameMapper = {
   '^@cvf/(domain|event-store|messaging|read-model|cache|platform)$': '<rootDir>/libs/$1/src',
 };
