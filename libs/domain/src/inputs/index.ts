@@ -1,0 +1,3 @@
+export * from './fields';
+export * from './tables';
+export * from './dataset';
