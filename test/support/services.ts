@@ -53,6 +53,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 export function assertTestDatabase(databaseUrl: string): void {
   const name = new URL(databaseUrl).pathname.slice(1);
   if (!name.includes('test')) {
-    throw new Error(`refusing to run tests against database '${name}': its name must say it is for tests`);
+    throw new Error(
+      `refusing to run tests against database '${name}': its name must say it is for tests`,
+    );
   }
 }
