@@ -250,9 +250,12 @@ cmd_start() {
   mkdir -p "$DATA_DIR/data" "$LOG_DIR"
   write_config
 
-  local cluster_id
-  cluster_id="$(java_run kafka.tools.StorageTool random-uuid 2>>"$OUT_LOG" | tail -n 1)"
-  [[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]] || { show_log_tail; die "StorageTool random-uuid gave '$cluster_id'"; }
+  local cluster_id=""
+  if ! cluster_id="$(java_run kafka.tools.StorageTool random-uuid 2>>"$OUT_LOG")" ||
+     ! [[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]]; then
+    show_log_tail
+    die "kafka.tools.StorageTool random-uuid failed (output: '$cluster_id')"
+  fi
   if ! java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" >>"$OUT_LOG" 2>&1; then
     show_log_tail
     die "formatting storage failed"
@@ -289,16 +292,25 @@ cmd_start() {
   log "ready on $HOST:$PORT (pid $pid) after $((SECONDS - t_launch))s; total $((SECONDS - t0))s; log: $SERVER_LOG"
 }
 
+# Alive and not a zombie (the broker is not our child once start has returned, so
+# whoever adopted it reaps it; until then kill -0 still succeeds on the zombie).
+alive() {
+  local state=""
+  kill -0 "$1" 2>/dev/null || return 1
+  read -r _ _ state _ <"/proc/$1/stat" 2>/dev/null || return 1
+  [[ "$state" != Z ]]
+}
+
 stop_pid() {
   local pid="$1" deadline
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null; do
+  while alive "$pid"; do
     if ((SECONDS >= deadline)); then
       log "pid $pid still alive ${STOP_TIMEOUT}s after SIGTERM: sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       local waited=0
-      while kill -0 "$pid" 2>/dev/null && ((waited < 10)); do
+      while alive "$pid" && ((waited < 10)); do
         sleep 0.5
         waited=$((waited + 1))
       done
@@ -306,7 +318,7 @@ stop_pid() {
     fi
     sleep 0.5
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     die "pid $pid survived SIGKILL"
   fi
   rm -f -- "$PID_FILE"
