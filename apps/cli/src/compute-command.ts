@@ -8,6 +8,7 @@ import {
   churnField,
   computeCompanyCashflows,
   DEFAULT_HORIZON,
+  derivePaymentId,
   nonNegativeDecimalField,
   overrideTable,
   paymentTable,
@@ -46,9 +47,10 @@ export const COMPUTE_USAGE = `usage: cvf compute --payments FILE --spend FILE [-
 
 /** The deterministic id of a payment row without payment_id (ARCHITECTURE.md). */
 export function derivedPaymentId(row: PaymentRow, occurrence: number): string {
-  const key = `${row.customerId}\u0000${row.paymentDate}\u0000${row.amountCents}\u0000${occurrence}`;
-  return `d-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+  return derivePaymentId(row.customerId, row.paymentDate, row.amountCents, occurrence, sha256Hex);
 }
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export async function computeCommand(argv: readonly string[]): Promise<string> {
   const { values } = parseArgs({

@@ -23,7 +23,8 @@ export const Dec = Decimal.clone({
 });
 export type Dec = Decimal;
 
-const MONEY_RE = /^(\d{1,15})(?:\.(\d{1,2}))?$/;
+// 13 integer digits keep every amount's cents below 2^53 (exact in a JS number).
+const MONEY_RE = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
 const DECIMAL_RE = /^-?\d+(?:\.\d+)?$/;
 
 /**
@@ -36,6 +37,7 @@ export function parseMoney(text: string): { cents: Cents } | { error: string } {
   const m = MONEY_RE.exec(trimmed);
   if (!m) {
     if (/^\d+\.\d{3,}$/.test(trimmed)) return { error: 'must have at most 2 decimals' };
+    if (/^\d{14,}(?:\.\d{1,2})?$/.test(trimmed)) return { error: 'is too large' };
     return { error: `'${text}' is not a decimal amount` };
   }
   const whole = Number(m[1]);

@@ -1,0 +1,22 @@
+import { type Decider } from '../events/decider';
+import { type CompanyEvent } from '../events/company-events';
+import { type CompanyCommand } from './commands';
+import { decideCompany } from './decide';
+import { type CompanyState, evolveCompany, initialCompanyState } from './state';
+
+export * from './commands';
+export { decideCompany } from './decide';
+export {
+  type CompanyState,
+  initialCompanyState,
+  evolveCompany,
+  overrideKey,
+  companyTerms,
+} from './state';
+
+/** The company stream's decider as one value, for command handlers and specs. */
+export const companyDecider: Decider<CompanyCommand, CompanyEvent, CompanyState> = {
+  decide: decideCompany,
+  evolve: evolveCompany,
+  initialState: initialCompanyState,
+};

@@ -1,0 +1,35 @@
+import { type Command } from '../events/message';
+import { type PaymentSource } from '../events/payment-events';
+
+/**
+ * Commands on one payment stream. Like the company commands they carry the raw wire values
+ * (amount as a decimal string, date as "YYYY-MM-DD"); the decider validates them. Every
+ * command names its payment: the handler needs the id to find the stream anyway.
+ */
+
+export type RecordPayment = Command<
+  'RecordPayment',
+  {
+    payment_id: string;
+    customer_id: string;
+    payment_date: string;
+    amount: string;
+    source: PaymentSource;
+    source_ref?: string;
+  }
+>;
+
+export type RefundPayment = Command<
+  'RefundPayment',
+  { payment_id: string; refund_id: string; amount: string }
+>;
+
+/** Replaces customer, date and amount; the source of the payment stays what it was. */
+export type CorrectPayment = Command<
+  'CorrectPayment',
+  { payment_id: string; customer_id: string; payment_date: string; amount: string }
+>;
+
+export type VoidPayment = Command<'VoidPayment', { payment_id: string; reason: string }>;
+
+export type PaymentCommand = RecordPayment | RefundPayment | CorrectPayment | VoidPayment;

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('given no variables, then it points at the local services in embedded mode', () => {
+    expect(loadConfig({})).toMatchObject({
+      mode: 'embedded',
+      port: 3000,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/cvf',
+      redisUrl: 'redis://127.0.0.1:6379',
+      kafkaBrokers: [],
+    });
+  });
+
+  it('given bad variables, then it names every one of them', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        CVF_MODE: 'cluster',
+        KAFKA_BROKERS: 'nohost',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT: must be a whole number/);
+    expect(problems).toMatch(/DATABASE_URL: protocol must be one of postgres:, postgresql:/);
+    expect(problems).toMatch(/CVF_MODE: must be one of embedded, distributed/);
+    expect(problems).toMatch(/KAFKA_BROKERS: 'nohost' is not host:port/);
+  });
+
+  it('given distributed mode, then Kafka brokers default to the local broker', () => {
+    expect(loadConfig({ CVF_MODE: 'distributed' }).kafkaBrokers).toEqual(['127.0.0.1:9092']);
+  });
+});
