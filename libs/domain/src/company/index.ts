@@ -5,6 +5,7 @@ import { decideCompany } from './decide';
 import { type CompanyState, evolveCompany, initialCompanyState } from './state';
 
 export * from './commands';
+export * from './terms-document';
 export { decideCompany } from './decide';
 export {
   type CompanyState,

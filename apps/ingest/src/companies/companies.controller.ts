@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { companyStateDocument, NotFoundError } from '@cvf/domain';
+import type { FastifyReply } from 'fastify';
+import { type WriteResult } from '../commands/stream-writer';
+import { Write, type WriteRequest } from '../http/write-context';
+import { CompanyCommands } from './company-commands.service';
+import { RegisterCompanyDto, RenameCompanyDto, WriteResultDto } from './company.dto';
+
+@ApiTags('companies')
+@Controller('companies')
+export class CompaniesController {
+  constructor(private readonly companies: CompanyCommands) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register a portfolio company' })
+  @ApiResponse({ status: 201, type: WriteResultDto })
+  async register(
+    @Body() body: RegisterCompanyDto,
+    @Write() write: WriteRequest,
+  ): Promise<WriteResult & { id: string }> {
+    const id = body.id ?? randomUUID();
+    const result = await this.companies.execute(
+      id,
+      { type: 'RegisterCompany', data: { name: body.name } },
+      write,
+    );
+    return { id, ...result };
+  }
+
+  @Put(':companyId')
+  @ApiOperation({ summary: 'Rename a company (If-Match: stream version)' })
+  @ApiResponse({ status: 200, type: WriteResultDto })
+  rename(
+    @Param('companyId') companyId: string,
+    @Body() body: RenameCompanyDto,
+    @Write() write: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      companyId,
+      { type: 'RenameCompany', data: { name: body.name } },
+      write,
+    );
+  }
+
+  @Get(':companyId/terms')
+  @Header('cache-control', 'no-store')
+  @ApiOperation({
+    summary:
+      "The company's terms as the write side holds them, with the stream version as ETag (for If-Match)",
+  })
+  async terms(
+    @Param('companyId') companyId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { state, version } = await this.companies.load(companyId);
+    if (!state.registered) throw new NotFoundError('company', { company_id: companyId });
+    void reply.header('etag', `"${version}"`);
+    return { ...companyStateDocument(companyId, state), stream_version: version };
+  }
+}

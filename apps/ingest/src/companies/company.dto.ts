@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+
+// Shapes only: the company decider validates values and names the field it rejects, so the
+// API, CSV imports and webhooks cannot disagree about what is valid.
+
+export class RegisterCompanyDto {
+  @ApiPropertyOptional({
+    description: 'Client-chosen id (1–100 of A-Z a-z 0-9 . _ : -); a uuid when omitted',
+  })
+  @IsOptional()
+  @IsString()
+  id?: string;
+
+  @ApiProperty({ example: 'Acme Analytics' })
+  @IsString()
+  name!: string;
+}
+
+export class RenameCompanyDto {
+  @ApiProperty({ example: 'Acme Analytics Inc.' })
+  @IsString()
+  name!: string;
+}
+
+export class TradeTermsDto {
+  @ApiProperty({ example: '0.8', description: '0 < sharing_percentage ≤ 1, decimal string' })
+  @IsString()
+  sharing_percentage!: string;
+
+  @ApiProperty({ example: '500.00', description: '> 0, at most 2 decimals' })
+  @IsString()
+  cash_cap!: string;
+}
+
+export class CreateTradeDto extends TradeTermsDto {
+  @ApiProperty({ example: '2020-01', description: 'YYYY-MM or YYYY-MM-01' })
+  @IsString()
+  cohort_month!: string;
+}
+
+export class PlannedSpendDto {
+  @ApiProperty({ example: '1000.00', description: '≥ 0, at most 2 decimals' })
+  @IsString()
+  planned_spend!: string;
+}
+
+export class PlanSpendDto extends PlannedSpendDto {
+  @ApiProperty({ example: '2020-01' })
+  @IsString()
+  cohort_month!: string;
+}
+
+export class ActualSpendDto {
+  @ApiProperty({
+    example: '950.00',
+    description: '≥ 0, at most 2 decimals; replaces planned spend in every ratio',
+  })
+  @IsString()
+  actual_spend!: string;
+}
+
+export class ThresholdMinimumDto {
+  @ApiProperty({ example: '0.25', description: '0 ≤ minimum ≤ 1' })
+  @IsString()
+  minimum_payment_percent!: string;
+}
+
+export class SetThresholdDto extends ThresholdMinimumDto {
+  @ApiProperty({ example: 1, description: 'payment period (months since the cohort month), ≥ 0' })
+  @IsInt()
+  @Min(0)
+  payment_period_month!: number;
+}
+
+export class OverrideThresholdDto {
+  @ApiProperty({ example: '2020-01' })
+  @IsString()
+  cohort_month!: string;
+
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(0)
+  payment_period_month!: number;
+
+  @ApiProperty({ example: 'Seasonal dip agreed with underwriting' })
+  @IsString()
+  reason!: string;
+}
+
+export class PredictionAssumptionsDto {
+  @ApiProperty({ example: '0.4', description: 'period-0 payments per unit of spend, ≥ 0' })
+  @IsString()
+  m0!: string;
+
+  @ApiProperty({ example: '0.1', description: 'month-over-month churn, 0 ≤ churn ≤ 1' })
+  @IsString()
+  churn!: string;
+}
+
+export class WriteResultDto {
+  @ApiProperty() stream_id!: string;
+  @ApiProperty({ description: 'the stream version after the write; send it as If-Match' })
+  stream_version!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'log position; pass as min_position to read your write',
+  })
+  position!: string | null;
+  @ApiProperty({ description: '0 when the command changed nothing (repeated or already recorded)' })
+  events_appended!: number;
+}

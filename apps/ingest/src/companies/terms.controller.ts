@@ -1,0 +1,184 @@
+import { Body, Controller, Delete, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type WriteResult } from '../commands/stream-writer';
+import { Write, type WriteRequest } from '../http/write-context';
+import { CompanyCommands } from './company-commands.service';
+import {
+  ActualSpendDto,
+  CreateTradeDto,
+  OverrideThresholdDto,
+  PlannedSpendDto,
+  PlanSpendDto,
+  PredictionAssumptionsDto,
+  SetThresholdDto,
+  ThresholdMinimumDto,
+  TradeTermsDto,
+  WriteResultDto,
+} from './company.dto';
+
+/** Terms set by underwriting and operations: each route is one command on the company stream. */
+@ApiTags('terms')
+@ApiResponse({ status: 200, type: WriteResultDto })
+@Controller('companies/:companyId')
+export class TermsController {
+  constructor(private readonly companies: CompanyCommands) {}
+
+  @Post('trades')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create the trade of a cohort month (409 if one exists)' })
+  createTrade(
+    @Param('companyId') id: string,
+    @Body() body: CreateTradeDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(id, { type: 'CreateTrade', data: { ...body } }, w);
+  }
+
+  @Put('trades/:cohortMonth')
+  @ApiOperation({ summary: 'Amend the trade of a cohort month (404 if none)' })
+  amendTrade(
+    @Param('companyId') id: string,
+    @Param('cohortMonth') cohortMonth: string,
+    @Body() body: TradeTermsDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      id,
+      { type: 'AmendTrade', data: { cohort_month: cohortMonth, ...body } },
+      w,
+    );
+  }
+
+  @Post('spends')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Plan the S&M spend of a cohort month' })
+  planSpend(
+    @Param('companyId') id: string,
+    @Body() body: PlanSpendDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(id, { type: 'PlanSpend', data: { ...body } }, w);
+  }
+
+  @Put('spends/:cohortMonth')
+  @ApiOperation({ summary: 'Change the planned spend of a cohort month' })
+  replanSpend(
+    @Param('companyId') id: string,
+    @Param('cohortMonth') cohortMonth: string,
+    @Body() body: PlannedSpendDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      id,
+      { type: 'PlanSpend', data: { cohort_month: cohortMonth, ...body } },
+      w,
+    );
+  }
+
+  @Put('spends/:cohortMonth/actual')
+  @ApiOperation({
+    summary: 'Report the actual spend of a cohort month (it replaces planned spend)',
+  })
+  reportActualSpend(
+    @Param('companyId') id: string,
+    @Param('cohortMonth') cohortMonth: string,
+    @Body() body: ActualSpendDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      id,
+      { type: 'ReportActualSpend', data: { cohort_month: cohortMonth, ...body } },
+      w,
+    );
+  }
+
+  @Post('thresholds')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Set the company-wide threshold of a payment period (replaces an existing one)',
+  })
+  setThreshold(
+    @Param('companyId') id: string,
+    @Body() body: SetThresholdDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(id, { type: 'SetThreshold', data: { ...body } }, w);
+  }
+
+  @Put('thresholds/:period')
+  @ApiParam({ name: 'period', type: Number })
+  @ApiOperation({ summary: 'Set the threshold of a payment period' })
+  putThreshold(
+    @Param('companyId') id: string,
+    @Param('period', ParseIntPipe) period: number,
+    @Body() body: ThresholdMinimumDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      id,
+      { type: 'SetThreshold', data: { payment_period_month: period, ...body } },
+      w,
+    );
+  }
+
+  @Delete('thresholds/:period')
+  @ApiParam({ name: 'period', type: Number })
+  @ApiOperation({ summary: 'Remove the threshold of a payment period (404 if none)' })
+  removeThreshold(
+    @Param('companyId') id: string,
+    @Param('period', ParseIntPipe) period: number,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      id,
+      { type: 'RemoveThreshold', data: { payment_period_month: period } },
+      w,
+    );
+  }
+
+  @Post('threshold-overrides')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Waive a threshold for one cohort and period (reason required)' })
+  override(
+    @Param('companyId') id: string,
+    @Body() body: OverrideThresholdDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(id, { type: 'OverrideThreshold', data: { ...body } }, w);
+  }
+
+  @Delete('threshold-overrides/:cohortMonth/:period')
+  @ApiParam({ name: 'period', type: Number })
+  @ApiOperation({ summary: 'Revoke a threshold waiver (404 if none)' })
+  revokeOverride(
+    @Param('companyId') id: string,
+    @Param('cohortMonth') cohortMonth: string,
+    @Param('period', ParseIntPipe) period: number,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      id,
+      {
+        type: 'RevokeThresholdOverride',
+        data: { cohort_month: cohortMonth, payment_period_month: period },
+      },
+      w,
+    );
+  }
+
+  @Put('predictions/:scenario')
+  @ApiParam({ name: 'scenario', enum: ['WORST', 'AVERAGE', 'BEST'] })
+  @ApiOperation({ summary: 'Set the prediction assumptions of a scenario' })
+  setAssumptions(
+    @Param('companyId') id: string,
+    @Param('scenario') scenario: string,
+    @Body() body: PredictionAssumptionsDto,
+    @Write() w: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.companies.execute(
+      id,
+      { type: 'SetPredictionAssumptions', data: { scenario, ...body } },
+      w,
+    );
+  }
+}

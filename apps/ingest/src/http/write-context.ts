@@ -1,0 +1,53 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { HttpProblem, type CommandContext } from '@cvf/platform';
+import type { FastifyRequest } from 'fastify';
+
+/** Who is writing and under which request: every event records it (ARCHITECTURE.md). */
+export interface WriteRequest {
+  readonly actor: string;
+  readonly correlationId: string;
+  /** The stream version the caller read (If-Match), when given. */
+  readonly ifMatch: number | undefined;
+}
+
+const ACTOR = /^[A-Za-z0-9._:@-]{1,100}$/;
+
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) {
+    throw new HttpProblem({
+      status: 400,
+      error: 'validation_failed',
+      message: `If-Match: '${header}' is not a stream version (e.g. "3")`,
+      issues: [{ field: 'If-Match', reason: 'must be a stream version such as "3"' }],
+    });
+  }
+  return Number(match[1]);
+}
+
+export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteRequest => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const actor = header('x-actor');
+  if (actor !== undefined && !ACTOR.test(actor)) {
+    throw new HttpProblem({
+      status: 400,
+      error: 'validation_failed',
+      message: 'X-Actor: must be 1–100 characters of A-Z a-z 0-9 . _ : @ -',
+      issues: [{ field: 'X-Actor', reason: 'must be 1–100 characters of A-Z a-z 0-9 . _ : @ -' }],
+    });
+  }
+  return {
+    actor: actor ?? 'api',
+    correlationId: header('x-correlation-id') ?? String(request.id),
+    ifMatch: parseIfMatch(header('if-match')),
+  };
+});
+
+export function commandContext(companyId: string, write: WriteRequest): CommandContext {
+  return { companyId, actor: write.actor, correlationId: write.correlationId, causationId: null };
+}

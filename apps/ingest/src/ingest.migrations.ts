@@ -1,0 +1,47 @@
+import { type MigrationSet } from '@cvf/event-store';
+
+/** Tables the ingest service owns beside the event log. */
+export const INGEST_MIGRATIONS: MigrationSet = {
+  name: 'ingest',
+  migrations: [
+    {
+      id: '001-idempotency-keys',
+      sql: `
+        CREATE SCHEMA IF NOT EXISTS ingest;
+        CREATE TABLE ingest.idempotency_keys (
+          key             text        NOT NULL,
+          scope           text        NOT NULL,
+          request_hash    text        NOT NULL,
+          state           text        NOT NULL CHECK (state IN ('in_flight', 'done')),
+          response_status integer,
+          response_body   jsonb,
+          created_at      timestamptz NOT NULL DEFAULT now(),
+          expires_at      timestamptz NOT NULL,
+          PRIMARY KEY (scope, key)
+        );
+        CREATE INDEX idempotency_keys_expiry ON ingest.idempotency_keys (expires_at);`,
+    },
+    {
+      id: '002-webhooks',
+      sql: `
+        -- Signing secrets live here, never in the event log (the log is immutable and copied
+        -- to read models and Kafka, so a secret there could never be rotated out).
+        CREATE TABLE ingest.webhook_secrets (
+          company_id  text        NOT NULL,
+          secret_id   text        NOT NULL,
+          secret      text        NOT NULL,
+          created_at  timestamptz NOT NULL DEFAULT now(),
+          revoked_at  timestamptz,
+          PRIMARY KEY (company_id, secret_id)
+        );
+        -- Processed webhook deliveries, so a replay is answered without touching the log.
+        CREATE TABLE ingest.webhook_deliveries (
+          company_id   text        NOT NULL,
+          provider     text        NOT NULL,
+          event_id     text        NOT NULL,
+          received_at  timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (company_id, provider, event_id)
+        );`,
+    },
+  ],
+};

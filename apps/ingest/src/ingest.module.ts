@@ -1,0 +1,41 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { runMigrations } from '@cvf/event-store';
+import { PG_POOL } from '@cvf/platform';
+import { Pool } from 'pg';
+import { StreamWriter } from './commands/stream-writer';
+import { CompaniesController } from './companies/companies.controller';
+import { CompanyCommands } from './companies/company-commands.service';
+import { TermsController } from './companies/terms.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
+import { INGEST_MIGRATIONS } from './ingest.migrations';
+import { PaymentCommands } from './payments/payment-commands.service';
+import { PaymentsController } from './payments/payments.controller';
+
+class IngestMigrations implements OnModuleInit {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  async onModuleInit(): Promise<void> {
+    await runMigrations(this.pool, INGEST_MIGRATIONS);
+  }
+}
+
+/**
+ * The write side: commands, CSV uploads and signed webhooks become events. Needs the
+ * DatabaseModule (pool, event store, config) from the process that hosts it.
+ */
+@Module({
+  imports: [CqrsModule],
+  controllers: [CompaniesController, TermsController, PaymentsController],
+  providers: [
+    IngestMigrations,
+    StreamWriter,
+    CompanyCommands,
+    PaymentCommands,
+    IdempotencyStore,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
+  exports: [StreamWriter, CompanyCommands, PaymentCommands],
+})
+export class IngestModule {}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
+
+export class PaymentFactsDto {
+  @ApiProperty({ example: 'cus_42' })
+  @IsString()
+  customer_id!: string;
+
+  @ApiProperty({ example: '2020-01-15', description: 'YYYY-MM-DD' })
+  @IsString()
+  payment_date!: string;
+
+  @ApiProperty({ example: '200.00', description: '≥ 0, at most 2 decimals' })
+  @IsString()
+  amount!: string;
+}
+
+export class RecordPaymentDto extends PaymentFactsDto {
+  @ApiPropertyOptional({
+    description:
+      'Unique per company. When omitted, a deterministic id is derived from (customer_id, payment_date, amount): ' +
+      'a retry records nothing new, and a second identical payment on the same day needs its own payment_id.',
+  })
+  @IsOptional()
+  @IsString()
+  payment_id?: string;
+}
+
+export class RefundDto {
+  @ApiProperty({
+    example: '50.00',
+    description: '> 0; all refunds together never exceed the payment',
+  })
+  @IsString()
+  amount!: string;
+
+  @ApiPropertyOptional({
+    description: 'Unique per payment; a uuid when omitted (send Idempotency-Key to retry safely)',
+  })
+  @IsOptional()
+  @IsString()
+  refund_id?: string;
+}

@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { type WriteResult } from '../commands/stream-writer';
+import { WriteResultDto } from '../companies/company.dto';
+import { Write, type WriteRequest } from '../http/write-context';
+import { PaymentCommands } from './payment-commands.service';
+import { PaymentFactsDto, RecordPaymentDto, RefundDto } from './payment.dto';
+
+@ApiTags('payments')
+@ApiResponse({ status: 200, type: WriteResultDto })
+@Controller('companies/:companyId/payments')
+export class PaymentsController {
+  constructor(private readonly payments: PaymentCommands) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Record a payment (a repeated delivery records nothing new: events_appended 0)',
+  })
+  async record(
+    @Param('companyId') companyId: string,
+    @Body() body: RecordPaymentDto,
+    @Write() write: WriteRequest,
+  ): Promise<WriteResult & { payment_id: string }> {
+    const paymentId = body.payment_id ?? this.payments.derivedPaymentId(body);
+    const result = await this.payments.execute(
+      companyId,
+      { type: 'RecordPayment', data: { ...body, payment_id: paymentId, source: 'api' } },
+      write,
+    );
+    return { payment_id: paymentId, ...result };
+  }
+
+  @Put(':paymentId')
+  @ApiOperation({
+    summary: 'Correct a payment: replaces customer, date and amount (If-Match: stream version)',
+  })
+  correct(
+    @Param('companyId') companyId: string,
+    @Param('paymentId') paymentId: string,
+    @Body() body: PaymentFactsDto,
+    @Write() write: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.payments.execute(
+      companyId,
+      { type: 'CorrectPayment', data: { ...body, payment_id: paymentId } },
+      write,
+    );
+  }
+
+  @Delete(':paymentId')
+  @ApiQuery({ name: 'reason', required: false })
+  @ApiOperation({
+    summary: 'Void a payment: it no longer counts anywhere (the event stays in the audit trail)',
+  })
+  void(
+    @Param('companyId') companyId: string,
+    @Param('paymentId') paymentId: string,
+    @Query('reason') reason: string | undefined,
+    @Write() write: WriteRequest,
+  ): Promise<WriteResult> {
+    return this.payments.execute(
+      companyId,
+      {
+        type: 'VoidPayment',
+        data: { payment_id: paymentId, reason: reason ?? 'voided through the API' },
+      },
+      write,
+    );
+  }
+
+  @Post(':paymentId/refunds')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Refund part or all of a payment (422 beyond what remains)' })
+  async refund(
+    @Param('companyId') companyId: string,
+    @Param('paymentId') paymentId: string,
+    @Body() body: RefundDto,
+    @Write() write: WriteRequest,
+  ): Promise<WriteResult & { refund_id: string }> {
+    const refundId = body.refund_id ?? randomUUID();
+    const result = await this.payments.execute(
+      companyId,
+      {
+        type: 'RefundPayment',
+        data: { payment_id: paymentId, refund_id: refundId, amount: body.amount },
+      },
+      write,
+    );
+    return { refund_id: refundId, ...result };
+  }
+}

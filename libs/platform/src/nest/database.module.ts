@@ -1,0 +1,54 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { EVENT_STORE, PostgresEventStore, migrate } from '@cvf/event-store';
+import { Pool } from 'pg';
+import { type AppConfig } from '../config';
+import { APP_CONFIG, PG_POOL } from './tokens';
+
+class PoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * Configuration, the PostgreSQL pool and the event store, bound once for a whole process.
+ * The event store's migrations run before the app takes traffic.
+ */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig, options: { poolSize?: number } = {}): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        {
+          provide: PG_POOL,
+          useFactory: async () => {
+            const pool = new Pool({
+              connectionString: config.databaseUrl,
+              max: options.poolSize ?? 10,
+              application_name: 'cvf',
+            });
+            await migrate(pool);
+            return pool;
+          },
+        },
+        {
+          provide: EVENT_STORE,
+          useFactory: (pool: Pool) => new PostgresEventStore(pool),
+          inject: [PG_POOL],
+        },
+        PoolCloser,
+      ],
+      exports: [APP_CONFIG, PG_POOL, EVENT_STORE],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemFilter, validationProblem } from '../http/problem.filter';
+import { type AppConfig } from '../config';
+
+/**
+ * One way to build an HTTP app for every service: Fastify, DTO validation that names each
+ * bad field, the problem filter, OpenAPI at /docs, shutdown hooks.
+ */
+export async function createHttpApp(
+  module: Type<unknown>,
+  config: AppConfig,
+  options: { title: string; description: string; bodyLimitBytes?: number },
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+    rawBody: true,
+  });
+  configureHttpApp(app);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription(options.description)
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export function configureHttpApp(app: INestApplication): void {
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationProblem,
+    }),
+  );
+  app.useGlobalFilters(new ProblemFilter());
+}
