@@ -1,8 +1,10 @@
 import { COMPUTE_USAGE, computeCommand, InputError } from './compute-command';
+import { migrateCommand } from './migrate-command';
 
 const USAGE = `cvf: the CVF portfolio command line
 
 ${COMPUTE_USAGE}
+       cvf migrate      (applies the database migrations; DATABASE_URL)
 
 Exit status: 0 on success, 2 on bad input (messages name file, row and column), 1 otherwise.`;
 
@@ -13,6 +15,9 @@ async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'compute':
         process.stdout.write(await computeCommand(rest));
+        return 0;
+      case 'migrate':
+        process.stdout.write(await migrateCommand());
         return 0;
       case undefined:
       case 'help':

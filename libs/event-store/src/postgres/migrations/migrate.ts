@@ -1,0 +1,14 @@
+import type { Pool } from 'pg';
+import { createEventStore } from './001-create-event-store';
+import { type MigrationSet, runMigrations } from './run-migrations';
+
+/** The event store's own tables; its applied migrations are logged in event_store_migrations. */
+export const EVENT_STORE_MIGRATIONS: MigrationSet = {
+  name: 'event_store',
+  migrations: [{ id: '001-create-event-store', sql: createEventStore }],
+};
+
+/** Brings the event store schema up to date; safe to call at every start, from every process. */
+export function migrate(pool: Pool): Promise<{ applied: readonly string[] }> {
+  return runMigrations(pool, EVENT_STORE_MIGRATIONS);
+}

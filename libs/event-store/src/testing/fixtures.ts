@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  EventStore,
+  LogPosition,
+  NewEvent,
+  ReadAllResult,
+  RecordedEvent,
+} from '../event-store.port';
+
+/** A valid event with a fresh id; tests override only what they look at. */
+export function anEvent(overrides: Partial<NewEvent> = {}): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'TestHappened',
+    schemaVersion: 1,
+    data: { note: 'payload', amount: '12.50' },
+    metadata: {
+      companyId: 'company-1',
+      occurredAt: '2026-01-15T10:00:00.000Z',
+      actor: 'test',
+      causationId: null,
+      correlationId: null,
+    },
+    ...overrides,
+  };
+}
+
+export function someEvents(count: number): NewEvent[] {
+  return Array.from({ length: count }, (_, i) => anEvent({ data: { index: i } }));
+}
+
+/** Stream ids unique per test run, so tests sharing one store never collide. */
+export function aStreamId(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** Reads the whole visible log after `after`: the checkpoint to start a fresh test from. */
+export async function readToEnd(
+  store: EventStore,
+  after: LogPosition | null = null,
+): Promise<ReadAllResult> {
+  const events: RecordedEvent[] = [];
+  let checkpoint = after;
+  for (;;) {
+    const page = await store.readAll(checkpoint, 1_000);
+    if (page.events.length === 0) return { events, checkpoint };
+    events.push(...page.events);
+    checkpoint = page.checkpoint;
+  }
+}
+
+/** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
+export async function eventually(
+  what: string,
+  condition: () => boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await delay(20);
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The error a promise rejects with, for assertions on its fields. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
