@@ -1,4 +1,5 @@
 import { COMPUTE_USAGE, computeCommand, InputError } from './compute-command';
+import { ConfigError } from '@cvf/platform';
 import { migrateCommand } from './migrate-command';
 
 const USAGE = `cvf: the CVF portfolio command line
@@ -29,6 +30,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 78;
+    }
     if (error instanceof InputError) {
       process.stderr.write(error.lines.map((line) => `error: ${line}`).join('\n') + '\n');
       return 2;
