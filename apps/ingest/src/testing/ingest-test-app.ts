@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
+import { assertTestDatabase, createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { IngestModule } from '../ingest.module';
+
+export interface IngestTestApp {
+  readonly app: NestFastifyApplication;
+  readonly database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The ingest service on its own fresh database, served in-process: tests send real HTTP
+ * requests through Fastify's `inject` (same routing, parsing, validation and filters as on
+ * the network) against real PostgreSQL.
+ */
+export async function startIngestTestApp(label: string, env: Record<string, string> = {}): Promise<IngestTestApp> {
+  const database = await createTestDatabase(label);
+  assertTestDatabase(database.url);
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
+  @Module({ imports: [DatabaseModule.forRoot(config, { poolSize: 4 }), IngestModule] })
+  class IngestTestModule {}
+  const app = await createHttpApp(IngestTestModule, config, { title: 'test', description: 'test' });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    database,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
