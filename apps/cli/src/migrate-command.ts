@@ -10,7 +10,9 @@ export async function migrateCommand(): Promise<string> {
   try {
     const lines: string[] = [];
     const report = (name: string, applied: readonly string[]) =>
-      lines.push(`${name}: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
+      lines.push(
+        `${name}: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`,
+      );
     report('event store', (await migrate(pool)).applied);
     report('ingest', (await runMigrations(pool, INGEST_MIGRATIONS)).applied);
     return lines.join('\n') + '\n';
