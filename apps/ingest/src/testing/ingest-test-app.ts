@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
-import { assertTestDatabase, createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import {
+  assertTestDatabase,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../../test/support/services';
 import { IngestModule } from '../ingest.module';
 
 export interface IngestTestApp {
@@ -15,7 +19,10 @@ export interface IngestTestApp {
  * requests through Fastify's `inject` (same routing, parsing, validation and filters as on
  * the network) against real PostgreSQL.
  */
-export async function startIngestTestApp(label: string, env: Record<string, string> = {}): Promise<IngestTestApp> {
+export async function startIngestTestApp(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<IngestTestApp> {
   const database = await createTestDatabase(label);
   assertTestDatabase(database.url);
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
