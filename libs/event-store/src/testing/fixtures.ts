@@ -49,6 +49,37 @@ export async function readToEnd(
   }
 }
 
+/**
+ * Reads the log after `after` until every event in `ids` has been seen and returns exactly
+ * those, in log order. Events of other writers are ignored, and events not yet visible are
+ * waited for (bounded): on a shared PostgreSQL cluster any open transaction, even in another
+ * database, holds back what `readAll` may return, so a test must not assume its own events
+ * are visible the instant its append returns, nor that nobody else writes.
+ */
+export async function readEventsWithIds(
+  store: EventStore,
+  after: LogPosition | null,
+  ids: readonly string[],
+  pageSize = 1_000,
+  timeoutMs = 15_000,
+): Promise<RecordedEvent[]> {
+  const wanted = new Set(ids);
+  const found: RecordedEvent[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let checkpoint = after;
+  while (found.length < wanted.size) {
+    const page = await store.readAll(checkpoint, pageSize);
+    found.push(...page.events.filter((event) => wanted.has(event.eventId)));
+    checkpoint = page.checkpoint;
+    if (page.events.length === 0) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out: saw ${found.length} of ${wanted.size} events`);
+      await delay(20);
+    }
+  }
+  return found;
+}
+
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
 export async function eventually(
   what: string,

@@ -2,7 +2,14 @@ import { DuplicateEventIdError, WrongExpectedVersionError } from '../../errors';
 import type { StreamAppend } from '../../event-store.port';
 import { positionOf } from '../../log-position';
 import type { StoreAccessor } from '../event-store.contract';
-import { aStreamId, anEvent, readToEnd, rejectionOf, someEvents } from '../fixtures';
+import {
+  aStreamId,
+  anEvent,
+  readEventsWithIds,
+  readToEnd,
+  rejectionOf,
+  someEvents,
+} from '../fixtures';
 
 function newPayments(count: number): StreamAppend[] {
   return Array.from({ length: count }, () => ({
@@ -24,7 +31,8 @@ export function appendManyContract(store: StoreAccessor): void {
       streamsAlreadyExisting: 0,
       alreadyExistingStreamIds: [],
     });
-    const { events } = await readToEnd(store(), start);
+    const ids = batch.flatMap((entry) => entry.events.map((e) => e.eventId));
+    const events = await readEventsWithIds(store(), start, ids);
     expect(events).toHaveLength(50);
     expect(result.position).toEqual(positionOf(events.at(-1)!));
     const [first] = batch;

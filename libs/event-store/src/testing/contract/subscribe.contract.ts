@@ -11,11 +11,12 @@ export function subscribeContract(store: StoreAccessor): void {
     const past = someEvents(3);
     await store().append(streamId, past, { kind: 'no-stream' });
 
+    // Only this stream's events count: other writers share the log.
     const received: RecordedEvent[] = [];
     const subscription = store().subscribe(
       start,
       (batch) => {
-        received.push(...batch);
+        received.push(...batch.filter((e) => e.streamId === streamId));
         return Promise.resolve();
       },
       options,
