@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ValidationError } from '@cvf/domain';
 import { type WriteResult } from '../commands/stream-writer';
 import { Write, type WriteRequest } from '../http/write-context';
 import { CompanyCommands } from './company-commands.service';
@@ -15,6 +16,15 @@ import {
   TradeTermsDto,
   WriteResultDto,
 } from './company.dto';
+
+/**
+ * A payment period in the path. A non-integer fails like any other bad field (400 naming
+ * payment_period_month, the decider's words), not with the pipe's anonymous message.
+ */
+const periodParam = new ParseIntPipe({
+  exceptionFactory: () =>
+    ValidationError.of('payment_period_month', 'must be a whole number of months ≥ 0'),
+});
 
 /** Terms set by underwriting and operations: each route is one command on the company stream. */
 @ApiTags('terms')
@@ -110,7 +120,7 @@ export class TermsController {
   @ApiOperation({ summary: 'Set the threshold of a payment period' })
   putThreshold(
     @Param('companyId') id: string,
-    @Param('period', ParseIntPipe) period: number,
+    @Param('period', periodParam) period: number,
     @Body() body: ThresholdMinimumDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
@@ -126,7 +136,7 @@ export class TermsController {
   @ApiOperation({ summary: 'Remove the threshold of a payment period (404 if none)' })
   removeThreshold(
     @Param('companyId') id: string,
-    @Param('period', ParseIntPipe) period: number,
+    @Param('period', periodParam) period: number,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
     return this.companies.execute(
@@ -153,7 +163,7 @@ export class TermsController {
   revokeOverride(
     @Param('companyId') id: string,
     @Param('cohortMonth') cohortMonth: string,
-    @Param('period', ParseIntPipe) period: number,
+    @Param('period', periodParam) period: number,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
     return this.companies.execute(

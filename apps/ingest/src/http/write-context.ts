@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { HttpProblem, type CommandContext } from '@cvf/platform';
 import type { FastifyRequest } from 'fastify';
+import { requireStorableText } from './storable-text';
 
 /** Who is writing and under which request: every event records it (ARCHITECTURE.md). */
 export interface WriteRequest {
@@ -32,6 +33,9 @@ export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext
     const value = request.headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
+  // Every write route takes this decorator, so this is where text that could never be
+  // appended (or stored as an idempotent response) is refused, before any field rule runs.
+  requireStorableText(request.params, request.query, request.body);
   const actor = header('x-actor');
   if (actor !== undefined && !ACTOR.test(actor)) {
     throw new HttpProblem({

@@ -99,7 +99,19 @@ function fingerprint(request: FastifyRequest): string {
     // deterministic ids, so a repeated upload records nothing new anyway.
     hash.update(`multipart:${request.headers['content-length'] ?? ''}`);
   } else {
-    hash.update(JSON.stringify(request.body ?? null));
+    hash.update(canonicalJson(request.body ?? null));
   }
   return hash.digest('hex');
+}
+
+/**
+ * JSON with every object's keys sorted. Key order means nothing in JSON, so a retry whose
+ * client serialises the same fields in another order is the same request, not a reuse.
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
 }

@@ -81,28 +81,38 @@ export function writeResult(streamId: string, streamVersion: number, eventsAppen
 }
 
 /**
- * How many events `action` appended anywhere in the log, for requests whose stream cannot
- * even be named (a payment whose id would be derived from invalid facts). Two marker writes
- * (each registers a company of its own) bracket it. Each append takes numbers from the
- * store-wide sequence behind `globalPosition`, in order, and this database serves this app
- * alone: the markers' numbers are adjacent only if nothing was appended, or even attempted
- * and rolled back, in between. (Not `readAll`: it waits for every older open transaction in
- * the whole cluster, other test databases' included.)
+ * Counts the events appended anywhere in the log between two looks, for requests whose
+ * stream cannot even be named (a payment whose id would be derived from invalid facts).
+ * Each look writes a marker (registers a company of its own). Every append takes numbers
+ * from the store-wide sequence behind `globalPosition`, in order, and this database serves
+ * this app alone: two markers' numbers are adjacent only if nothing was appended, or even
+ * attempted and rolled back, in between. (Not `readAll`: it waits for every older open
+ * transaction in the whole cluster, other test databases' included.)
  */
-export async function eventsAppendedDuring(
-  app: NestFastifyApplication,
-  action: () => Promise<void>,
-): Promise<number> {
-  const before = await writeMarker(app);
-  await action();
-  const after = await writeMarker(app);
-  return Number(BigInt(after.globalPosition) - BigInt(before.globalPosition)) - 1;
-}
+export class AppendCounter {
+  private static markers = 0;
 
-let markers = 0;
-async function writeMarker(app: NestFastifyApplication): Promise<LogPosition> {
-  const id = `log-marker-${++markers}`;
-  const reply = await send(app, 'POST', '/companies', { id, name: id });
-  if (reply.status !== 201) throw new Error(`marker write failed: ${JSON.stringify(reply.body)}`);
-  return decodePosition(String(reply.body.position));
+  private constructor(
+    private readonly app: NestFastifyApplication,
+    private last: LogPosition,
+  ) {}
+
+  static async start(app: NestFastifyApplication): Promise<AppendCounter> {
+    return new AppendCounter(app, await AppendCounter.writeMarker(app));
+  }
+
+  /** Events appended since the previous look (or the start), the markers not counted. */
+  async appendedSinceLastLook(): Promise<number> {
+    const marker = await AppendCounter.writeMarker(this.app);
+    const taken = BigInt(marker.globalPosition) - BigInt(this.last.globalPosition) - 1n;
+    this.last = marker;
+    return Number(taken);
+  }
+
+  private static async writeMarker(app: NestFastifyApplication): Promise<LogPosition> {
+    const id = `log-marker-${++AppendCounter.markers}`;
+    const reply = await send(app, 'POST', '/companies', { id, name: id });
+    if (reply.status !== 201) throw new Error(`marker write failed: ${JSON.stringify(reply.body)}`);
+    return decodePosition(String(reply.body.position));
+  }
 }
