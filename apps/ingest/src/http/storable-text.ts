@@ -1,26 +1,9 @@
-import { ValidationError } from '@cvf/domain';
+import { isStorableText, UNSTORABLE_TEXT_REASON, ValidationError } from '@cvf/domain';
 
-/**
- * PostgreSQL stores neither U+0000 (in text or jsonb) nor an unpaired UTF-16 surrogate (in
- * jsonb). A write carrying one would pass every field rule and then fail at append with a
- * 500, so it is refused up front as a 400 naming the field. No field of ours has a use for
- * either character.
- */
-const REASON = 'must not contain the NUL character or an unpaired surrogate';
-
-function isStorable(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit === 0) return false;
-    if (unit >= 0xdc00 && unit <= 0xdfff) return false; // a low surrogate without its high one
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
-      i++;
-    }
-  }
-  return true;
-}
+// PostgreSQL cannot store NUL or unpaired surrogates (see isStorableText); a write carrying
+// one would pass every field rule and then fail at append with a 500, so it is refused here.
+const REASON = UNSTORABLE_TEXT_REASON;
+const isStorable = isStorableText;
 
 /** The field name as it can be reported (the report itself must be storable). */
 function printable(name: string): string {

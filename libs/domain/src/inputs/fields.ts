@@ -1,5 +1,6 @@
 import { type Dec, parseDecimal, parseMoney, type Cents } from '../shared/money';
 import { parseDateToMonth, parseMonth, type MonthIndex } from '../shared/month';
+import { isStorableText, UNSTORABLE_TEXT_REASON } from '../shared/text';
 
 /**
  * Field rules of DOMAIN.md "Inputs", shared by every boundary (CSV files, REST bodies,
@@ -15,6 +16,7 @@ export function requiredText(raw: string | undefined, maxLength = 200): FieldRes
   const text = (raw ?? '').trim();
   if (text === '') return fail('is required');
   if (text.length > maxLength) return fail(`must be at most ${maxLength} characters`);
+  if (!isStorableText(text)) return fail(UNSTORABLE_TEXT_REASON);
   return ok(text);
 }
 
