@@ -43,5 +43,14 @@ export const INGEST_MIGRATIONS: MigrationSet = {
           PRIMARY KEY (company_id, provider, event_id)
         );`,
     },
+    {
+      id: '003-webhook-delivery-outcomes',
+      sql: `
+        -- What each delivery did (recorded, ignored and why), so operations can find the
+        -- events that were acknowledged without changing a payment.
+        ALTER TABLE ingest.webhook_deliveries
+          ADD COLUMN event_type text NOT NULL DEFAULT '',
+          ADD COLUMN outcome    text NOT NULL DEFAULT '';`,
+    },
   ],
 };

@@ -1,4 +1,4 @@
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { forwardRef, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { runMigrations } from '@cvf/event-store';
@@ -13,6 +13,8 @@ import { IdempotencyStore } from './idempotency/idempotency.store';
 import { INGEST_MIGRATIONS } from './ingest.migrations';
 import { PaymentCommands } from './payments/payment-commands.service';
 import { PaymentsController } from './payments/payments.controller';
+import { UploadsModule } from './uploads/uploads.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 class IngestMigrations implements OnModuleInit {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -26,7 +28,8 @@ class IngestMigrations implements OnModuleInit {
  * DatabaseModule (pool, event store, config) from the process that hosts it.
  */
 @Module({
-  imports: [CqrsModule],
+  // Both sides name the other lazily: the feature modules use the commands exported here.
+  imports: [CqrsModule, forwardRef(() => UploadsModule), forwardRef(() => WebhooksModule)],
   controllers: [CompaniesController, TermsController, PaymentsController],
   providers: [
     IngestMigrations,

@@ -87,6 +87,68 @@ export interface AppendManyResult {
   readonly position: LogPosition | null;
 }
 
+/**
+ * The streams a bulk import offers: streams that should not exist yet, with one event each,
+ * read by index (0 … count − 1). The import reads every stream id first, then asks for the
+ * events it needs in an order of its choosing, so an index must always give the same stream
+ * and the same event: an in-memory table of parsed rows, typically, that builds each event
+ * when it is asked for.
+ */
+export interface NewStreamsSource {
+  readonly count: number;
+  streamId(index: number): string;
+  /** The events of the streams at `indexes`, in that order. */
+  events(indexes: readonly number[]): Promise<readonly NewEvent[]>;
+}
+
+/** An offered stream that exists already, as the import found it. */
+export interface OfferedStream {
+  /** The stream's index in the source. */
+  readonly index: number;
+  readonly streamId: string;
+  /** The match fields of the offered event's data (all the import keeps of it). */
+  readonly data: unknown;
+}
+
+export interface ImportNewStreamsOptions {
+  /**
+   * Fields of the event data that say which fact an event records. An offered stream that
+   * exists already is a re-delivery (skipped and counted) when its first event has the
+   * offered type, schema version and values of these fields; otherwise it is a conflict.
+   */
+  readonly matchFields: readonly string[];
+  /**
+   * A second opinion on each existing stream that differs in storage terms: true when its
+   * first event records the offered fact after all (an older schema version of it, say).
+   */
+  readonly isSameFact?: (stored: RecordedEvent, offered: OfferedStream) => boolean;
+  /** How many conflicts the result lists (all are counted); defaults to 100. */
+  readonly conflictsListed?: number;
+}
+
+export interface StreamImportConflict {
+  readonly offered: OfferedStream;
+  /** The existing stream's first event. */
+  readonly stored: RecordedEvent;
+}
+
+export type ImportNewStreamsResult =
+  | {
+      readonly outcome: 'imported';
+      readonly streamsCreated: number;
+      /** Offered streams that existed with the same fact: re-deliveries, left alone. */
+      readonly streamsAlreadyExisting: number;
+      /** Position of the last event written, null when nothing was written. */
+      readonly position: LogPosition | null;
+    }
+  | {
+      /** Nothing was written. */
+      readonly outcome: 'conflicts';
+      /** The first `conflictsListed`, in stream id order. */
+      readonly conflicts: readonly StreamImportConflict[];
+      readonly conflictCount: number;
+    };
+
 export interface ReadStreamOptions {
   /** First version to return (inclusive); defaults to 1. */
   readonly fromVersion?: number;
@@ -145,6 +207,21 @@ export interface EventStore {
    * failed expectation throws WrongExpectedVersionError and nothing is written.
    */
   appendMany(batch: readonly StreamAppend[]): Promise<AppendManyResult>;
+
+  /**
+   * The bulk path for "many new streams of one event each" (a payments file): all or nothing,
+   * in one transaction, at COPY speed. Offered streams that exist already are skipped and
+   * counted when their first event records the same fact (`matchFields`); if any records a
+   * different fact, nothing is written and the conflicts are returned. The written events
+   * share one transaction: subscribers see the whole import at once, after it commits (and
+   * nothing of the log after it before then). Their order in the log is not the source's.
+   * @throws RangeError when a stream id repeats in the source or an argument is malformed.
+   * @throws DuplicateEventIdError when an event id is stored already or repeats.
+   */
+  importNewStreams(
+    source: NewStreamsSource,
+    options: ImportNewStreamsOptions,
+  ): Promise<ImportNewStreamsResult>;
 
   /** Events of one stream in version order; empty when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;

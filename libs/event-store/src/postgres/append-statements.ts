@@ -146,14 +146,14 @@ export async function recordNewVersions(
   }
 }
 
-function dataAsJson({ eventId, data }: NewEvent): string {
+export function dataAsJson({ eventId, data }: NewEvent): string {
   const json = JSON.stringify(data);
   if (json === undefined) throw new RangeError(`event ${eventId}: data is not JSON`);
   return json;
 }
 
 /** Only the documented fields are stored, whatever else the caller's object carries. */
-function storedMetadata({ metadata }: NewEvent): NewEvent['metadata'] {
+export function storedMetadata({ metadata }: NewEvent): NewEvent['metadata'] {
   const { companyId, occurredAt, actor, causationId, correlationId } = metadata;
   return { companyId, occurredAt, actor, causationId, correlationId };
 }

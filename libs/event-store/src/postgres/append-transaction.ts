@@ -34,7 +34,7 @@ export interface BatchOutcome {
 const MAX_ATTEMPTS = 5;
 const DEADLOCK_DETECTED = '40P01';
 const SERIALIZATION_FAILURE = '40001';
-const UNIQUE_VIOLATION = '23505';
+export const UNIQUE_VIOLATION = '23505';
 
 /** Rolls back and starts over: the write would break per-stream order in the log. */
 class AppendOrderConflict extends Error {
@@ -153,7 +153,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /** A concurrent writer can store the same event id in another stream between our checks. */
-function translateError(error: unknown): unknown {
+export function translateError(error: unknown): unknown {
   if (postgresErrorCode(error) !== UNIQUE_VIOLATION) return error;
   const detail = (error as { detail?: unknown }).detail;
   const match = typeof detail === 'string' ? /\(event_id\)=\(([^)]+)\)/.exec(detail) : null;
@@ -162,7 +162,7 @@ function translateError(error: unknown): unknown {
     : error;
 }
 
-function postgresErrorCode(error: unknown): string | undefined {
+export function postgresErrorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
   return typeof error.code === 'string' ? error.code : undefined;
 }

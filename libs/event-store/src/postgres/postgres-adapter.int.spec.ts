@@ -1,7 +1,17 @@
 import { Client, Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
 import type { StreamAppend } from '../event-store.port';
-import { aStreamId, anEvent, delay, eventually, rejectionOf, someEvents } from '../testing';
+import {
+  aStreamId,
+  anEvent,
+  delay,
+  eventually,
+  newStreamsSource,
+  readEventsWithIds,
+  readToEnd,
+  rejectionOf,
+  someEvents,
+} from '../testing';
 import { migrate } from './migrations/migrate';
 import { PostgresEventStore } from './postgres-event-store';
 
@@ -85,6 +95,108 @@ it('imports 20,000 new payment streams in one transaction, and skips them all th
   expect(last?.data).toEqual({ amount: '19999.00' });
 }, 30_000);
 
+it('imports 20,000 new streams in one transaction, and skips them all the second time', async () => {
+  const offered = Array.from({ length: 20_000 }, (_, i) => ({
+    streamId: `payment-company-import-${i}`,
+    event: anEvent({ type: 'PaymentRecorded', data: { amount: `${i}.00` } }),
+  }));
+  const options = { matchFields: ['amount'] };
+
+  expect(await store.importNewStreams(newStreamsSource(offered), options)).toMatchObject({
+    streamsCreated: 20_000,
+  });
+  const again = offered.map((s) => ({
+    ...s,
+    event: anEvent({ type: s.event.type, data: s.event.data }),
+  }));
+  expect(await store.importNewStreams(newStreamsSource(again), options)).toMatchObject({
+    streamsCreated: 0,
+    streamsAlreadyExisting: 20_000,
+  });
+  const [last] = await store.readStream('payment-company-import-19999');
+  expect(last?.data).toEqual({ amount: '19999.00' });
+}, 30_000);
+
+it('holds readers back while an import is open, so an append that commits first is not read before it', async () => {
+  const { checkpoint: start } = await readToEnd(store);
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const imported = aStreamId('payment-import');
+  const importedEvent = anEvent();
+  const source = newStreamsSource([{ streamId: imported, event: importedEvent }]);
+  const importing = store.importNewStreams(
+    { ...source, events: async (indexes) => (await gate, source.events(indexes)) },
+    { matchFields: [] },
+  );
+  // Wait until the import has claimed its stream and is copying events (waiting for the gate).
+  for (let copying = false; !copying; await delay(10)) {
+    const active = await pool.query(
+      `SELECT 1 FROM pg_stat_activity
+       WHERE query LIKE 'COPY events%' AND backend_xid IS NOT NULL AND datname = current_database()`,
+    );
+    copying = active.rows.length > 0;
+  }
+  const appended = aStreamId();
+  const [appendedEvent] = someEvents(1);
+  await store.append(appended, [appendedEvent!], { kind: 'no-stream' });
+  const ours = [importedEvent.eventId, appendedEvent!.eventId];
+
+  const meanwhile = (await readToEnd(store, start)).events;
+  expect(meanwhile.filter((e) => ours.includes(e.eventId))).toEqual([]);
+  release();
+  await importing;
+  // Other databases' open transactions may delay visibility a little, never the order.
+  const events = await readEventsWithIds(store, start, ours);
+  expect(events.map((e) => e.streamId)).toEqual([imported, appended]);
+});
+
+it('waits for a writer creating one of the streams concurrently, then counts its stream as existing', async () => {
+  const [raced, fresh] = [aStreamId('payment-race'), aStreamId('payment-race')];
+  const event = anEvent({ type: 'PaymentRecorded', data: { amount: '1.00' } });
+  const writer = new Client({ connectionString: database.url });
+  await writer.connect();
+  try {
+    // A writer that has created the stream and not committed yet, as `append` would be.
+    await writer.query('BEGIN');
+    await writer.query(
+      `INSERT INTO streams (stream_id, version, last_transaction_id) VALUES ($1, 1, pg_current_xact_id())`,
+      [raced],
+    );
+    await writer.query(
+      `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+       VALUES ($1, 1, $2, $3, 1, $4, $5)`,
+      [
+        raced,
+        event.eventId,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      ],
+    );
+    const importing = store.importNewStreams(
+      newStreamsSource([
+        { streamId: raced, event: anEvent({ type: event.type, data: event.data }) },
+        { streamId: fresh, event: anEvent({ type: event.type, data: event.data }) },
+      ]),
+      { matchFields: ['amount'] },
+    );
+    for (let waiting = false; !waiting; await delay(10)) {
+      const blocked = await pool.query(
+        `SELECT 1 FROM pg_stat_activity
+         WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO streams%' AND datname = current_database()`,
+      );
+      waiting = blocked.rows.length > 0;
+    }
+    await writer.query('COMMIT');
+
+    expect(await importing).toMatchObject({ streamsCreated: 1, streamsAlreadyExisting: 1 });
+    expect((await store.readStream(raced)).map((e) => e.eventId)).toEqual([event.eventId]);
+    expect(await store.readStream(fresh)).toHaveLength(1);
+  } finally {
+    await writer.end();
+  }
+});
+
 it('rejects arguments no database state could make valid', async () => {
   await expect(store.append(aStreamId(), [], { kind: 'any' })).rejects.toThrow(RangeError);
   await expect(
@@ -103,6 +215,22 @@ it('rejects arguments no database state could make valid', async () => {
     store.append(aStreamId(), [anEvent({ eventId: 'not-a-uuid' })], { kind: 'any' }),
   ).rejects.toThrow(RangeError);
   await expect(store.readAll(null, 0)).rejects.toThrow(RangeError);
+  await expect(
+    store.importNewStreams(
+      newStreamsSource([{ streamId: aStreamId(), event: anEvent({ eventId: 'x' }) }]),
+      { matchFields: [] },
+    ),
+  ).rejects.toThrow(RangeError);
+  await expect(
+    store.importNewStreams(newStreamsSource([{ streamId: aStreamId(), event: anEvent() }]), {
+      matchFields: ["amount'; DROP TABLE events; --"],
+    }),
+  ).rejects.toThrow(RangeError);
+  await expect(
+    store.importNewStreams(newStreamsSource([{ streamId: '', event: anEvent() }]), {
+      matchFields: [],
+    }),
+  ).rejects.toThrow(RangeError);
   expect(() => new PostgresEventStore(pool, { notifyChannel: 'bad; DROP TABLE events' })).toThrow(
     RangeError,
   );

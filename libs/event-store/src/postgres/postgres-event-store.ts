@@ -24,7 +24,8 @@
  * would land behind it rolls back and retries with a fresh (larger) transaction id.
  *
  * The `streams` table answers "which version is this stream at" with one index lookup and
- * lets a bulk import claim a million new streams with `INSERT ... ON CONFLICT DO NOTHING`.
+ * lets a bulk import claim a million new streams with `INSERT ... ON CONFLICT DO NOTHING`
+ * (`importNewStreams`, import-new-streams.ts: COPY and a few set-based statements).
  * Appends NOTIFY inside the transaction, so the signal goes out at commit and never for a
  * rolled-back write.
  */
@@ -35,8 +36,11 @@ import type {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  ImportNewStreamsOptions,
+  ImportNewStreamsResult,
   LogPosition,
   NewEvent,
+  NewStreamsSource,
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
@@ -48,6 +52,7 @@ import type {
 import { listenForAppends } from './append-listener';
 import { appendInTransaction, type AppendSettings } from './append-transaction';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows';
+import { importNewStreams } from './import-new-streams';
 
 export interface PostgresEventStoreOptions {
   /** NOTIFY channel for appends; defaults to `cvf_events_appended`. */
@@ -137,6 +142,13 @@ export class PostgresEventStore implements EventStore {
       alreadyExistingStreamIds,
       position: lastWritten,
     };
+  }
+
+  importNewStreams(
+    source: NewStreamsSource,
+    options: ImportNewStreamsOptions,
+  ): Promise<ImportNewStreamsResult> {
+    return importNewStreams(this.pool, this.settings.notifyChannel, source, options);
   }
 
   async readStream(

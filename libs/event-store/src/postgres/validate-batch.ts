@@ -1,7 +1,7 @@
 import { DuplicateEventIdError } from '../errors';
 import type { StreamAppend } from '../event-store.port';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Rejects what no database state could make valid, before a transaction starts: these are

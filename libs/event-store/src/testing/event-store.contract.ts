@@ -1,6 +1,7 @@
 import type { EventStore } from '../event-store.port';
 import { appendContract } from './contract/append.contract';
 import { appendManyContract } from './contract/append-many.contract';
+import { importNewStreamsContract } from './contract/import-new-streams.contract';
 import { readContract } from './contract/read.contract';
 import { subscribeContract } from './contract/subscribe.contract';
 
@@ -39,6 +40,7 @@ export function eventStoreContract(
     describe('append', () => appendContract(store));
     describe('readStream and readAll', () => readContract(store));
     describe('appendMany', () => appendManyContract(store));
+    describe('importNewStreams', () => importNewStreamsContract(store));
     describe('subscribe', () => subscribeContract(store));
   });
 }

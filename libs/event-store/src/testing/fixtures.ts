@@ -3,6 +3,7 @@ import type {
   EventStore,
   LogPosition,
   NewEvent,
+  NewStreamsSource,
   ReadAllResult,
   RecordedEvent,
 } from '../event-store.port';
@@ -105,4 +106,21 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the promise to reject');
+}
+
+/** An in-memory bulk import source over streams of one event each. */
+export function newStreamsSource(
+  streams: readonly { readonly streamId: string; readonly event: NewEvent }[],
+): NewStreamsSource & { readonly asked: number[] } {
+  const asked: number[] = [];
+  return {
+    count: streams.length,
+    asked,
+    streamId: (index) => streams[index]!.streamId,
+    events: async (indexes) => {
+      await Promise.resolve();
+      asked.push(...indexes);
+      return indexes.map((index) => streams[index]!.event);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import { ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,7 +8,9 @@ import { type AppConfig } from '../config';
 
 /**
  * One way to build an HTTP app for every service: Fastify, DTO validation that names each
- * bad field, the problem filter, OpenAPI at /docs, shutdown hooks.
+ * bad field, the problem filter, OpenAPI at /docs, shutdown hooks, and multipart bodies
+ * (CSV uploads), which routes read as streams: they bypass `bodyLimit` and are bounded by
+ * `config.uploadLimitBytes` per file instead.
  */
 export async function createHttpApp(
   module: Type<unknown>,
@@ -22,6 +25,9 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
     rawBody: true,
+  });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 10, parts: 11 },
   });
   configureHttpApp(app);
   const document = SwaggerModule.createDocument(

@@ -1,0 +1,329 @@
+import { createHash } from 'node:crypto';
+import { derivePaymentId } from '@cvf/domain';
+import { comparePositions, decodePosition, positionOf } from '@cvf/event-store';
+import { AppendCounter, EventLog, send, type HttpReply } from '../testing/ingest-http';
+import { startIngestTestApp, type IngestTestApp } from '../testing/ingest-test-app';
+
+// CSV uploads over HTTP against real PostgreSQL: all rows or none, re-uploads record
+// nothing new, and every way a file can be wrong answers with what to fix.
+
+let ingest: IngestTestApp;
+let log: EventLog;
+let appended: AppendCounter;
+const UPLOAD = '/companies/acme/payments/upload';
+
+function multipart(csv: string, filename = 'payments.csv') {
+  const boundary = '----cvf-test-boundary';
+  const payload = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+      `Content-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+  );
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+async function upload(
+  csv: string,
+  headers: Record<string, string> = {},
+  target: IngestTestApp = ingest,
+  url = UPLOAD,
+): Promise<HttpReply> {
+  const body = multipart(csv);
+  const response = await target.app.inject({
+    method: 'POST',
+    url,
+    payload: body.payload,
+    headers: { ...body.headers, ...headers },
+  });
+  return { status: response.statusCode, body: response.json(), headers: response.headers };
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+const derived = (customer: string, date: string, cents: number, occurrence = 1) =>
+  derivePaymentId(customer, date, cents, occurrence, sha256Hex);
+
+beforeAll(async () => {
+  ingest = await startIngestTestApp('ingest_uploads');
+  log = new EventLog(ingest.database.url);
+  await send(ingest.app, 'POST', '/companies', { id: 'acme', name: 'Acme' });
+  appended = await AppendCounter.start(ingest.app);
+});
+
+afterAll(async () => {
+  await log.close();
+  await ingest.close();
+});
+
+describe('a valid file', () => {
+  const csv = [
+    'customer_id,payment_date,amount,payment_id',
+    'cus_1,2020-01-15,200.00,inv-1',
+    'cus_1,2020-02-15,100,',
+    'cus_2,2020-02-01,400.5,',
+    'cus_2,2020-02-01,400.5,',
+  ].join('\n');
+
+  it('records every row once, with derived ids for rows without one, and answers the counts', async () => {
+    const reply = await upload(csv, { 'x-actor': 'user:ops', 'x-correlation-id': 'upload-1' });
+
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      rows: 4,
+      recorded: 4,
+      already_recorded: 0,
+      position: expect.stringMatching(/^\d+:\d+$/),
+      correlation_id: 'upload-1',
+    });
+    expect(await appended.appendedSinceLastLook()).toBe(4);
+    const ids = [
+      'inv-1',
+      derived('cus_1', '2020-02-15', 10_000),
+      derived('cus_2', '2020-02-01', 40_050, 1),
+      derived('cus_2', '2020-02-01', 40_050, 2),
+    ];
+    const events = await Promise.all(
+      ids.map(async (id) => (await log.readStream(`payment-acme-${id}`))[0]),
+    );
+    expect(events[2]).toMatchObject({
+      type: 'PaymentRecorded',
+      streamVersion: 1,
+      data: {
+        payment_id: ids[2],
+        customer_id: 'cus_2',
+        payment_date: '2020-02-01',
+        amount: '400.50',
+        source: 'csv',
+        source_ref: 'payments.csv:4',
+      },
+      metadata: { companyId: 'acme', actor: 'user:ops', correlationId: 'upload-1' },
+    });
+    // One transaction; the answer names the last of its positions (the store writes in
+    // stream id order, so that need not be the last row's).
+    const positions = events.map((e) => positionOf(e!)).sort(comparePositions);
+    expect(new Set(positions.map((p) => p.transactionId)).size).toBe(1);
+    expect(decodePosition(String(reply.body.position))).toEqual(positions.at(-1));
+  });
+
+  it('given the same file again, records nothing and counts every row as already recorded', async () => {
+    const reply = await upload(csv);
+
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ rows: 4, recorded: 0, already_recorded: 4, position: null });
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+  });
+
+  it('given a header only, records nothing', async () => {
+    const reply = await upload('customer_id,payment_date,amount\n');
+    expect(reply.body).toMatchObject({ rows: 0, recorded: 0, already_recorded: 0 });
+  });
+});
+
+describe('a file with bad rows', () => {
+  it('answers 400 naming row, column and reason of each, and records nothing', async () => {
+    const reply = await upload(
+      [
+        'customer_id,payment_date,amount,payment_id',
+        'cus_1,2020-01-15,10.00,ok-1',
+        ',2020-02-30,-1,',
+        'cus_3,2020-01-15,1.234,',
+        'cus_4,2020-01-15,5,bad id',
+        'cus_5,2020-01-15,5,ok-1',
+        'cus_\u00006,2020-01-15,5,',
+      ].join('\n'),
+    );
+
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ error: 'validation_failed', issue_count: 7 });
+    expect(reply.body.issues).toEqual([
+      { row: 3, column: 'customer_id', reason: 'is required' },
+      { row: 3, column: 'payment_date', reason: "'2020-02-30' is not a date (YYYY-MM-DD)" },
+      { row: 3, column: 'amount', reason: 'must not be negative' },
+      { row: 4, column: 'amount', reason: 'must have at most 2 decimals' },
+      { row: 5, column: 'payment_id', reason: expect.stringMatching(/^must be 1–100/) },
+      { row: 6, column: 'payment_id', reason: "duplicate payment_id 'ok-1' (first at row 2)" },
+      { row: 7, column: 'customer_id', reason: expect.stringMatching(/NUL character/) },
+    ]);
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+    expect(await log.readStream('payment-acme-ok-1')).toEqual([]);
+  });
+
+  it('lists the first 100 of 150 bad rows and counts them all', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `cus_${i},2020-01-15,abc`);
+    const reply = await upload(['customer_id,payment_date,amount', ...rows].join('\n'));
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.issue_count).toBe(150);
+    const issues = reply.body.issues as { row: number }[];
+    expect(issues).toHaveLength(100);
+    expect(issues[0]).toEqual({
+      row: 2,
+      column: 'amount',
+      reason: "'abc' is not a decimal amount",
+    });
+    expect(issues[99]?.row).toBe(101);
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+  });
+
+  it('names a missing column', async () => {
+    const reply = await upload('customer_id,payment_date\ncus_1,2020-01-15\n');
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.issues).toEqual([
+      { row: 1, column: 'amount', reason: 'missing column (expected one of: amount)' },
+    ]);
+  });
+
+  it('refuses an empty file and malformed CSV', async () => {
+    expect((await upload('')).body.issues).toEqual([
+      { row: 1, column: '*', reason: 'the file is empty: a header row is required' },
+    ]);
+    const malformed = await upload('customer_id,payment_date,amount\n"cus_1,2020-01-15,1\n');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.issues).toMatchObject([{ column: '*' }]);
+  });
+});
+
+describe('a payment id recorded with other facts', () => {
+  it('answers 409 listing the rows with both versions of the facts, and records nothing', async () => {
+    const recorded = await send(ingest.app, 'POST', '/companies/acme/payments', {
+      payment_id: 'inv-9',
+      customer_id: 'cus_9',
+      payment_date: '2020-03-01',
+      amount: '90.00',
+    });
+    expect(recorded.status).toBe(201);
+    await appended.appendedSinceLastLook();
+
+    const reply = await upload(
+      [
+        'customer_id,payment_date,amount,payment_id',
+        'cus_10,2020-03-02,1.00,inv-10',
+        'cus_9,2020-03-01,95.00,inv-9',
+      ].join('\n'),
+    );
+
+    expect(reply.status).toBe(409);
+    expect(reply.body).toMatchObject({
+      error: 'payment_conflict',
+      conflict_count: 1,
+      conflicts: [
+        {
+          row: 3,
+          payment_id: 'inv-9',
+          uploaded: { customer_id: 'cus_9', payment_date: '2020-03-01', amount: '95.00' },
+          recorded: { customer_id: 'cus_9', payment_date: '2020-03-01', amount: '90.00' },
+        },
+      ],
+    });
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+    expect(await log.readStream('payment-acme-inv-10')).toEqual([]);
+  });
+
+  it('judges a payment stored in an older schema version by its upcast facts', async () => {
+    await log.store.append(
+      'payment-acme-old-1',
+      [
+        {
+          eventId: '6f1c1f0e-8f5b-4b8e-9d53-2d0f6a8a0b11',
+          type: 'PaymentRecorded',
+          schemaVersion: 1,
+          data: {
+            payment_id: 'old-1',
+            customer_id: 'cus_old',
+            payment_date: '2019-12-01',
+            amount_cents: 1234,
+          },
+          metadata: {
+            companyId: 'acme',
+            occurredAt: '2019-12-01T00:00:00.000Z',
+            actor: 'api',
+            causationId: null,
+            correlationId: null,
+          },
+        },
+      ],
+      { kind: 'no-stream' },
+    );
+    await appended.appendedSinceLastLook();
+
+    const reply = await upload(
+      'customer_id,payment_date,amount,payment_id\ncus_old,2019-12-01,12.34,old-1\n',
+    );
+
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ recorded: 0, already_recorded: 1 });
+  });
+});
+
+describe('requests that are not a payments file', () => {
+  it('answers 404 for an unknown company', async () => {
+    const reply = await upload(
+      'customer_id,payment_date,amount\n',
+      {},
+      ingest,
+      '/companies/nope/payments/upload',
+    );
+    expect(reply.status).toBe(404);
+  });
+
+  it('answers 415 for a body that is not multipart, and 400 for one without a file part', async () => {
+    const json = await send(ingest.app, 'POST', UPLOAD, { rows: [] });
+    expect(json.status).toBe(415);
+    const csv = await send(ingest.app, 'POST', UPLOAD, 'customer_id,payment_date,amount\n', {
+      'content-type': 'text/csv',
+    });
+    expect(csv.status).toBe(415);
+
+    const boundary = 'b';
+    const response = await ingest.app.inject({
+      method: 'POST',
+      url: UPLOAD,
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--${boundary}--\r\n`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(response.statusCode).toBe(400);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the upload as multipart with a binary file part, and the webhook routes', async () => {
+    const response = await ingest.app.inject({ method: 'GET', url: '/docs/openapi.json' });
+    const document = response.json<{
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+    }>();
+    const upload = document.paths['/companies/{companyId}/payments/upload']?.post;
+    expect(upload?.requestBody?.content['multipart/form-data']).toMatchObject({
+      schema: { properties: { file: { type: 'string', format: 'binary' } } },
+    });
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/webhooks/{companyId}/stripe',
+        '/companies/{companyId}/webhook-secrets',
+        '/companies/{companyId}/webhook-secrets/{secretId}',
+      ]),
+    );
+  });
+});
+
+describe('the upload limit', () => {
+  let small: IngestTestApp;
+  beforeAll(async () => {
+    small = await startIngestTestApp('ingest_upload_limit', { UPLOAD_LIMIT_BYTES: '1024' });
+    await send(small.app, 'POST', '/companies', { id: 'acme', name: 'Acme' });
+  });
+  afterAll(async () => {
+    await small.close();
+  });
+
+  it('answers 413 for a file above it and records nothing', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `cus_${i},2020-01-15,10.00`);
+    const counter = await AppendCounter.start(small.app);
+
+    const reply = await upload(['customer_id,payment_date,amount', ...rows].join('\n'), {}, small);
+
+    expect(reply.status).toBe(413);
+    expect(reply.body).toMatchObject({ error: 'payload_too_large', limit_bytes: 1024 });
+    expect(await counter.appendedSinceLastLook()).toBe(0);
+    const fits = await upload('customer_id,payment_date,amount\ncus_1,2020-01-15,1\n', {}, small);
+    expect(fits.body).toMatchObject({ recorded: 1 });
+  });
+});

@@ -1,0 +1,106 @@
+import { paymentTable } from '@cvf/domain';
+import { HttpProblem, readCsvRows, type TableIssue } from '@cvf/platform';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { FilePaymentIds, PaymentColumns } from './payment-rows';
+
+export interface PaymentsFile {
+  /** Sanitised name of the uploaded file, for `source_ref`. */
+  readonly name: string;
+  readonly rows: PaymentColumns;
+}
+
+/** The file part of a multipart request: 415 for another media type, 400 without a file. */
+export async function filePart(
+  request: FastifyRequest,
+  limitBytes: number,
+): Promise<MultipartFile> {
+  if (!request.isMultipart()) {
+    throw new HttpProblem({
+      status: 415,
+      error: 'unsupported_media_type',
+      message: 'send the CSV file as multipart/form-data (a part named "file")',
+    });
+  }
+  let part: MultipartFile | undefined;
+  try {
+    part = await request.file({ limits: { fileSize: limitBytes } });
+  } catch (error) {
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status < 500) throw error;
+    throw new HttpProblem({
+      status: 400,
+      error: 'bad_request',
+      message: `malformed multipart body: ${(error as Error).message}`,
+    });
+  }
+  if (part === undefined) {
+    throw new HttpProblem({
+      status: 400,
+      error: 'validation_failed',
+      message: 'file: a CSV file part is required',
+      issues: [{ field: 'file', reason: 'a CSV file part is required' }],
+    });
+  }
+  return part;
+}
+
+class UploadTooLarge extends Error {}
+
+/**
+ * Streams the file through the payments table spec and assigns payment ids, keeping the
+ * valid rows compactly. Every row is read (so the count of bad rows is complete); any bad
+ * row makes the whole file a 400 listing the first 100 of them, and a file above the limit
+ * a 413, as soon as the limit is reached.
+ */
+export async function readPaymentsFile(
+  part: MultipartFile,
+  limitBytes: number,
+): Promise<PaymentsFile> {
+  const rows = new PaymentColumns();
+  const ids = new FilePaymentIds();
+  part.file.once('limit', () => part.file.destroy(new UploadTooLarge()));
+  let read: { issues: readonly TableIssue[]; issueCount: number };
+  try {
+    read = await readCsvRows(part.file, paymentTable, (payment, row) => {
+      const assigned = ids.assign(payment, row);
+      if ('issues' in assigned) return assigned.issues;
+      rows.push(row, payment, assigned.id);
+    });
+  } catch (error) {
+    if (error instanceof UploadTooLarge) throw tooLarge(limitBytes);
+    throw error;
+  }
+  if (part.file.truncated) throw tooLarge(limitBytes);
+  if (read.issueCount > 0) {
+    const shown = read.issues.length;
+    throw new HttpProblem({
+      status: 400,
+      error: 'validation_failed',
+      message:
+        `${read.issueCount} problem${read.issueCount === 1 ? '' : 's'} in the file` +
+        `${read.issueCount > shown ? ` (the first ${shown} listed)` : ''}; nothing was recorded`,
+      issues: read.issues.map(({ row, column, reason }) => ({ row, column, reason })),
+      issue_count: read.issueCount,
+    });
+  }
+  return { name: sanitisedName(part.filename), rows };
+}
+
+function tooLarge(limitBytes: number): HttpProblem {
+  return new HttpProblem({
+    status: 413,
+    error: 'payload_too_large',
+    message: `the file is larger than the upload limit of ${limitBytes} bytes; split it into smaller files`,
+    limit_bytes: limitBytes,
+  });
+}
+
+/** Enough of the name to find the file again, and nothing that could not be stored. */
+function sanitisedName(filename: string): string {
+  const name = filename
+    .replace(/[^A-Za-z0-9._ -]/g, '_')
+    .slice(0, 100)
+    .trim();
+  return name === '' ? 'upload.csv' : name;
+}

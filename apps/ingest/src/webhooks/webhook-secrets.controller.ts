@@ -1,0 +1,97 @@
+import { Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { randomBytes } from 'node:crypto';
+import { type WriteResult } from '../commands/stream-writer';
+import { CompanyCommands } from '../companies/company-commands.service';
+import { Write, type WriteRequest } from '../http/write-context';
+import { PaymentCommands } from '../payments/payment-commands.service';
+import { WebhookSecrets, type WebhookSecretInfo } from './webhook-tables';
+
+export class WebhookSecretDto implements WebhookSecretInfo {
+  @ApiProperty({ example: 'whs_3kTMd8rQx0aB' }) secret_id!: string;
+  @ApiProperty() created_at!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) revoked_at!: string | null;
+}
+
+export class CreatedWebhookSecretDto {
+  @ApiProperty() secret_id!: string;
+  @ApiProperty({ description: 'shown this once: configure it as the endpoint’s signing secret' })
+  secret!: string;
+  @ApiProperty() created_at!: string;
+}
+
+type CreatedSecret = WriteResult & { secret_id: string; secret: string; created_at: string };
+
+/**
+ * Signing secrets for a company's webhooks. Rotation: create a new secret, configure it at
+ * the sender, then revoke the old one; until then both verify. The log records that a secret
+ * was added or revoked (by id), never the secret.
+ */
+@ApiTags('webhooks')
+@Controller('companies/:companyId/webhook-secrets')
+export class WebhookSecretsController {
+  constructor(
+    private readonly companies: CompanyCommands,
+    private readonly payments: PaymentCommands,
+    private readonly secrets: WebhookSecrets,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Header('cache-control', 'no-store')
+  @ApiOperation({
+    summary:
+      'Create a webhook signing secret (shown once); the older ones stay valid until revoked',
+  })
+  @ApiResponse({ status: 201, type: CreatedWebhookSecretDto })
+  @ApiResponse({ status: 404, description: 'unknown company' })
+  async create(
+    @Param('companyId') companyId: string,
+    @Write() write: WriteRequest,
+  ): Promise<CreatedSecret> {
+    const secretId = `whs_${randomBytes(9).toString('base64url')}`;
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    // The log first: a secret that verifies must never be missing from the audit trail (the
+    // reverse failure, an id in the log without a secret, verifies nothing).
+    const result = await this.companies.execute(
+      companyId,
+      { type: 'AddWebhookSecret', data: { secret_id: secretId } },
+      write,
+    );
+    const stored = await this.secrets.add(companyId, secretId, secret);
+    return { secret_id: secretId, secret, created_at: stored.created_at, ...result };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the signing secrets (ids and times, never the secrets)' })
+  @ApiResponse({ status: 200, type: [WebhookSecretDto] })
+  @ApiResponse({ status: 404, description: 'unknown company' })
+  async list(@Param('companyId') companyId: string): Promise<WebhookSecretInfo[]> {
+    await this.payments.requireCompany(companyId);
+    return this.secrets.list(companyId);
+  }
+
+  @Delete(':secretId')
+  @ApiOperation({ summary: 'Revoke a signing secret (ends a rotation); 404 if unknown or revoked' })
+  @ApiResponse({ status: 200, type: WebhookSecretDto })
+  async revoke(
+    @Param('companyId') companyId: string,
+    @Param('secretId') secretId: string,
+    @Write() write: WriteRequest,
+  ): Promise<WriteResult & { secret_id: string; revoked_at: string | null }> {
+    // Stop verifying first: a revocation that is in the log must already be in force.
+    const revokedAt = await this.secrets.revoke(companyId, secretId);
+    const result = await this.companies.execute(
+      companyId,
+      { type: 'RevokeWebhookSecret', data: { secret_id: secretId } },
+      write,
+    );
+    return { secret_id: secretId, revoked_at: revokedAt, ...result };
+  }
+}

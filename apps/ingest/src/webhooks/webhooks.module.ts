@@ -1,0 +1,14 @@
+import { forwardRef, Module } from '@nestjs/common';
+import { IngestModule } from '../ingest.module';
+import { StripeWebhookController } from './stripe-webhook.controller';
+import { StripeWebhooks } from './stripe-webhooks.service';
+import { WebhookSecretsController } from './webhook-secrets.controller';
+import { WebhookDeliveries, WebhookSecrets } from './webhook-tables';
+
+/** Signed payment-processor webhooks and the signing secrets they are verified with. */
+@Module({
+  imports: [forwardRef(() => IngestModule)],
+  controllers: [StripeWebhookController, WebhookSecretsController],
+  providers: [StripeWebhooks, WebhookSecrets, WebhookDeliveries],
+})
+export class WebhooksModule {}

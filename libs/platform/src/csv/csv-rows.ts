@@ -1,0 +1,94 @@
+import { CsvError, parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { resolveHeader, type FieldIssue, type TableSpec } from '@cvf/domain';
+
+/** A problem in a CSV file, at a row numbered as a line of the file (the header is row 1). */
+export interface TableIssue extends FieldIssue {
+  readonly row: number;
+}
+
+/** Most issues a reader keeps: enough to fix a file, bounded for a file that is all wrong. */
+export const MAX_ISSUES = 100;
+
+export interface CsvReadSummary {
+  /** The first MAX_ISSUES issues, in file order. */
+  readonly issues: readonly TableIssue[];
+  /** Issues found, including those beyond MAX_ISSUES that were counted but not kept. */
+  readonly issueCount: number;
+  /** Data rows read (valid or not), the header excluded. */
+  readonly rowCount: number;
+}
+
+/**
+ * What a reader does with each valid row: keep it, and name any cross-row problem (a
+ * duplicate id, say) as issues of that row.
+ */
+export type CsvRowSink<T> = (value: T, row: number) => readonly FieldIssue[] | void;
+
+/**
+ * Streams CSV text through a table spec, one record at a time: a file is never held whole,
+ * and the caller decides how to keep the rows. Every row is validated and nothing is dropped
+ * silently. Malformed CSV becomes an issue; a failing input stream rejects with its error
+ * (an upload cut short is not a problem of the file).
+ */
+export async function readCsvRows<T>(
+  input: Readable,
+  spec: TableSpec<T>,
+  sink: CsvRowSink<T>,
+): Promise<CsvReadSummary> {
+  const issues: TableIssue[] = [];
+  let issueCount = 0;
+  let rowCount = 0;
+  const report = (row: number, found: readonly FieldIssue[]) => {
+    for (const issue of found) {
+      issueCount++;
+      if (issues.length < MAX_ISSUES) issues.push({ row, ...issue });
+    }
+  };
+
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true });
+  // pipe() does not forward errors: without this a failing input would leave us waiting.
+  input.once('error', (error) => parser.destroy(error));
+  input.pipe(parser);
+  let index: Map<string, number> | null = null;
+  try {
+    for await (const record of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      const line = record.info.lines;
+      if (index === null) {
+        const header = resolveHeader(record.record, spec.columns);
+        if ('issues' in header) {
+          report(line, header.issues);
+          break;
+        }
+        index = header.index;
+        continue;
+      }
+      rowCount++;
+      const cells = record.record;
+      const columns = index;
+      const parsed = spec.parseRow((column) => {
+        const at = columns.get(column);
+        return at === undefined ? undefined : cells[at];
+      });
+      if ('issues' in parsed) report(line, parsed.issues);
+      else {
+        const found = sink(parsed.value, line);
+        if (found) report(line, found);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const lines = (error as { lines?: number }).lines;
+    report(lines ?? 0, [{ column: '*', reason: `malformed CSV: ${error.message}` }]);
+  } finally {
+    input.unpipe(parser);
+    parser.destroy();
+  }
+  if (index === null && issueCount === 0) {
+    report(1, [{ column: '*', reason: 'the file is empty: a header row is required' }]);
+  }
+  return { issues, issueCount, rowCount };
+}
