@@ -16,6 +16,8 @@ const moduleNameMapper = {
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {
+  // Integration specs start apps, brokers and databases; unit specs finish in milliseconds anyway.
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/test/build.global-setup.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   projects: [

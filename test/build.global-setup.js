@@ -1,8 +1,12 @@
-// Specs that run built programs (the CLI, the apps) need dist/ to match the sources.
+// Once per Jest run: build dist/ (specs that run the CLI or the apps need it to match the
+// sources) and make sure the services the integration specs use are there. PostgreSQL and
+// Redis run on every machine of ours; a Kafka broker is started here when none answers
+// (scripts/kafka.sh is idempotent), so `npm test` works on a fresh clone. Kafka specs fail,
+// not skip, when it cannot start.
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
-module.exports = async function buildOnce() {
+module.exports = async function globalSetup(globalConfig) {
   const root = join(__dirname, '..');
   execFileSync(
     join(root, 'node_modules/.bin/swc'),
@@ -12,4 +16,12 @@ module.exports = async function buildOnce() {
       stdio: 'inherit',
     },
   );
+  const projects = globalConfig.selectProjects ?? [];
+  const integration = projects.length === 0 || projects.includes('int');
+  if (integration && !process.env.TEST_KAFKA_BROKERS) {
+    execFileSync('bash', [join(root, 'scripts/kafka.sh'), 'start'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
 };
