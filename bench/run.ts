@@ -1,4 +1,7 @@
 import { engineBench } from './engine.bench';
+import { ingestBench } from './ingest.bench';
+import { rebuildBench } from './rebuild.bench';
+import { recomputeBench } from './recompute.bench';
 
 /**
  * `npm run bench`: every benchmark prints its figures and its ratio to a baseline measured in
@@ -8,7 +11,12 @@ import { engineBench } from './engine.bench';
 async function main(): Promise<void> {
   const only = process.argv[2];
   console.log(`cvf benchmarks on Node ${process.version}, ${new Date().toISOString()}`);
-  const suites: Record<string, () => boolean | Promise<boolean>> = { engine: engineBench };
+  const suites: Record<string, () => boolean | Promise<boolean>> = {
+    engine: engineBench,
+    ingest: ingestBench,
+    recompute: recomputeBench,
+    rebuild: rebuildBench,
+  };
   for (const [name, suite] of Object.entries(suites)) {
     if (only && only !== name) continue;
     await suite();

@@ -1,6 +1,8 @@
 import { migrate, runMigrations } from '@cvf/event-store';
 import { loadConfig } from '@cvf/platform';
 import { Pool } from 'pg';
+import { MESSAGING_MIGRATIONS } from '@cvf/messaging';
+import { migrateReadModel } from '@cvf/read-model';
 import { INGEST_MIGRATIONS } from '../../ingest/src/ingest.migrations';
 
 /** `cvf migrate`: brings every schema the services own up to date (each also does it on start). */
@@ -15,6 +17,8 @@ export async function migrateCommand(): Promise<string> {
       );
     report('event store', (await migrate(pool)).applied);
     report('ingest', (await runMigrations(pool, INGEST_MIGRATIONS)).applied);
+    report('read models', (await migrateReadModel(pool)).applied);
+    report('messaging', (await runMigrations(pool, MESSAGING_MIGRATIONS)).applied);
     return lines.join('\n') + '\n';
   } finally {
     await pool.end();

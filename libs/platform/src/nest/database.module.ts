@@ -1,6 +1,7 @@
 import {
   Global,
   Inject,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationShutdown,
@@ -37,6 +38,11 @@ export class DatabaseModule {
               max: options.poolSize ?? 10,
               application_name: 'cvf',
             });
+            // An idle client whose connection drops emits 'error' on the pool; unhandled, that
+            // would kill the process. The next query gets a fresh connection.
+            pool.on('error', (error) =>
+              new Logger('pg').warn(`idle connection lost: ${error.message}`),
+            );
             await migrate(pool);
             return pool;
           },

@@ -1,0 +1,62 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { CacheModule, type CacheOptions } from '@cvf/cache';
+import { EVENT_STORE, type EventStore } from '@cvf/event-store';
+import { type AppConfig, DatabaseModule } from '@cvf/platform';
+import { DEFAULT_READ_MODEL_SCHEMA } from '@cvf/read-model';
+import { eventStoreSource } from './event-source.port';
+import { ProjectorHealthController } from './health.controller';
+import {
+  PROJECTION_EVENT_SOURCE,
+  PROJECTOR_SETTINGS,
+  type ProjectorModuleOptions,
+} from './projector.options';
+import { ProjectorService } from './projector.service';
+
+/**
+ * The projector alone, for any process that already imports `DatabaseModule` (PG_POOL,
+ * EVENT_STORE) and, to dispatch recompute jobs, `CacheModule` (RECOMPUTE_SCHEDULER): the
+ * standalone app below or the all-in-one process. The event source is replaceable (Kafka in
+ * distributed mode) through `source`.
+ */
+@Module({})
+export class ProjectorModule {
+  static register(options: ProjectorModuleOptions = {}): DynamicModule {
+    return {
+      module: ProjectorModule,
+      providers: [
+        {
+          provide: PROJECTOR_SETTINGS,
+          useValue: { schema: options.schema ?? DEFAULT_READ_MODEL_SCHEMA },
+        },
+        {
+          provide: PROJECTION_EVENT_SOURCE,
+          ...(options.source ?? {
+            useFactory: (store: EventStore) => eventStoreSource(store),
+            inject: [EVENT_STORE],
+          }),
+        },
+        ProjectorService,
+      ],
+      exports: [ProjectorService],
+    };
+  }
+}
+
+/** The standalone projector app: PostgreSQL, Redis (scheduler), the projector and its health. */
+@Module({})
+export class ProjectorAppModule {
+  static forRoot(config: { readonly app: AppConfig; readonly cache: CacheOptions }): DynamicModule {
+    return {
+      module: ProjectorAppModule,
+      imports: [
+        // Batches, the subscription's LISTEN connection, the outbox and health checks.
+        DatabaseModule.forRoot(config.app, { poolSize: 6 }),
+        CacheModule.forRoot(config.cache),
+        ProjectorModule.register({ schema: config.cache.readModelSchema }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [ProjectorHealthController],
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@cvf/event-store';
+import { EventRelay, KAFKA_PRODUCER, MessagingModule } from '@cvf/messaging';
+import { type AppConfig, DatabaseModule, PG_POOL } from '@cvf/platform';
+import { type Producer } from 'kafkajs';
+import { Pool } from 'pg';
+
+/** Runs the relay for the life of the process (a standby waits for the leader's lock). */
+@Injectable()
+export class RelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('relay');
+  readonly relay: EventRelay;
+  private leading = false;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(PG_POOL) pool: Pool,
+    @Inject(KAFKA_PRODUCER) producer: Producer,
+  ) {
+    this.relay = new EventRelay(store, pool, producer, {
+      onError: (error) => this.logger.warn(`reading the log failed, retrying: ${String(error)}`),
+    });
+  }
+
+  get isLeading(): boolean {
+    return this.leading;
+  }
+
+  onApplicationBootstrap(): void {
+    // Not awaited: a standby waits here for the leader's lock without blocking start-up.
+    void this.relay.start().then(
+      () => {
+        this.leading = true;
+        this.logger.log('leading: publishing the event log to Kafka');
+        this.relay.done.catch((error: unknown) => {
+          this.logger.error(
+            `relay stopped: ${String(error)}; exiting so the orchestrator restarts it`,
+          );
+          process.exitCode = 1;
+          process.kill(process.pid, 'SIGTERM');
+        });
+      },
+      (error: unknown) => this.logger.error(`relay failed to start: ${String(error)}`),
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+@Controller('health')
+export class RelayHealthController {
+  constructor(private readonly service: RelayService) {}
+
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Ready when leading (publishing) or standing by; the standby reports which. */
+  @Get('ready')
+  @HttpCode(200)
+  ready() {
+    return {
+      status: 'ok',
+      role: this.service.isLeading ? 'leader' : 'standby',
+      published: this.service.relay.eventsPublished,
+    };
+  }
+}
+
+@Module({})
+export class RelayAppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: RelayAppModule,
+      imports: [
+        DatabaseModule.forRoot(config, { poolSize: 4 }),
+        MessagingModule.forRoot({
+          brokers: config.kafkaBrokers,
+          clientId: `${config.kafkaClientId}-relay`,
+        }),
+      ],
+      controllers: [RelayHealthController],
+      providers: [RelayService],
+    };
+  }
+}

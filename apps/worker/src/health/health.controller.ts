@@ -1,0 +1,54 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { CACHE_REDIS } from '@cvf/cache';
+import { PG_POOL } from '@cvf/platform';
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { RecomputeWorker } from '../recompute.worker';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/**
+ * Liveness stays cheap (the process answers); readiness really talks to Redis and PostgreSQL
+ * and checks that the BullMQ worker is taking jobs. 503 with the failing check otherwise.
+ */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(CACHE_REDIS) private readonly redis: Redis,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly worker: RecomputeWorker,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () =>
+        this.indicators
+          .check('redis')
+          .attempt(async () => {
+            if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+          })
+          .withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicators
+          .check('postgresql')
+          .attempt(async () => {
+            await this.pool.query('SELECT 1');
+          })
+          .withTimeout(CHECK_TIMEOUT_MS),
+      () => {
+        const worker = this.indicators.check('worker');
+        return this.worker.isRunning() ? worker.up() : worker.down('not taking jobs');
+      },
+    ]);
+  }
+}

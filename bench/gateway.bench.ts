@@ -1,0 +1,327 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { toSortable } from '@cvf/cache';
+import { deleteKeys, type Stack, startStack } from '../apps/gateway/src/testing/stack';
+import { verdict } from './harness';
+
+/**
+ * The gateway's hot path and read-your-writes, in the all-in-one wiring (ingest, projector,
+ * worker and gateway in this process) on a scratch database:
+ * 1. `GET /companies/{id}/cashflows` of a company with 60 cohorts (2020-01 … 2024-12, each
+ *    customer paying every month until 2024-12), served from Redis: autocannon, 64
+ *    connections, 10 s, beside `redis-benchmark` GET at 64 clients in the same run.
+ *    Target p99 ≤ 10 ms.
+ * 2. Freshness: payments posted at 500/s for 10 s through the ingest route; for each, the
+ *    time from its 201 until `GET /cashflows?min_position=<its position>` answers 200.
+ *    Target p99 ≤ 250 ms.
+ */
+
+const COMPANY = 'bench-co';
+const FIRST_COHORT = 2020 * 12;
+const COHORTS = 60;
+const CUSTOMERS_PER_COHORT = 12;
+const LOAD_SECONDS = 10;
+const CONNECTIONS = 64;
+const WRITES_PER_SECOND = 500;
+
+interface AutocannonResult {
+  readonly requests: { readonly average: number; readonly total: number };
+  readonly latency: { readonly p50: number; readonly p99: number };
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly non2xx: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  workers?: number;
+}) => Promise<AutocannonResult>;
+// autocannon ships no types (and @types/autocannon is not a dependency): the slice used here.
+const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+
+const month = (index: number) =>
+  `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+
+async function send(base: string, method: string, path: string, body?: object) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Terms through the command routes, payments as one CSV upload; returns the last position. */
+export async function loadCompany(base: string): Promise<string> {
+  const company = `/companies/${COMPANY}`;
+  await send(base, 'POST', '/companies', { id: COMPANY, name: 'Bench' });
+  for (let i = 0; i < COHORTS; i++) {
+    const cohort_month = month(FIRST_COHORT + i);
+    await send(base, 'POST', `${company}/spends`, { cohort_month, planned_spend: '5000' });
+    await send(base, 'POST', `${company}/trades`, {
+      cohort_month,
+      sharing_percentage: '0.35',
+      cash_cap: '9000',
+    });
+  }
+  for (const [period, minimum] of [
+    [1, '0.05'],
+    [3, '0.04'],
+    [6, '0.03'],
+  ] as const) {
+    await send(base, 'POST', `${company}/thresholds`, {
+      payment_period_month: period,
+      minimum_payment_percent: minimum,
+    });
+  }
+  const scenarios = { WORST: ['0.2', '0.15'], AVERAGE: ['0.3', '0.1'], BEST: ['0.4', '0.05'] };
+  for (const [scenario, [m0, churn]] of Object.entries(scenarios)) {
+    await send(base, 'PUT', `${company}/predictions/${scenario}`, { m0, churn });
+  }
+  const rows = ['customer_id,payment_date,amount'];
+  for (let c = 0; c < COHORTS; c++) {
+    for (let k = 0; k < CUSTOMERS_PER_COHORT; k++) {
+      for (let m = FIRST_COHORT + c; m < FIRST_COHORT + COHORTS; m++) {
+        rows.push(
+          `cus_${c}_${k},${month(m)}-${String(1 + ((c + k) % 28)).padStart(2, '0')},${20 + ((c * 7 + k * 3 + m) % 40)}.${String((c + k) % 100).padStart(2, '0')}`,
+        );
+      }
+    }
+  }
+  const form = new FormData();
+  form.append('file', new Blob([rows.join('\n')], { type: 'text/csv' }), 'payments.csv');
+  const upload = await fetch(`${base}${company}/payments/upload`, { method: 'POST', body: form });
+  const result = (await upload.json()) as { position?: string; recorded?: number };
+  if (upload.status !== 200 || !result.position) throw new Error(JSON.stringify(result));
+  console.log(`  loaded ${COHORTS} cohorts, ${result.recorded} payments`);
+  return result.position;
+}
+
+/** GET cashflows once they reflect `position` (retrying 503s): the loaded company's document. */
+export async function cashflowsAt(base: string, position: string): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const response = await fetch(
+      `${base}/companies/${COMPANY}/cashflows?min_position=${encodeURIComponent(position)}`,
+    );
+    const body = await response.arrayBuffer();
+    if (response.status === 200) return body.byteLength;
+    if (response.status !== 503) throw new Error(`GET cashflows → ${response.status}`);
+  }
+  throw new Error('the loaded company was not computed in 100 s');
+}
+
+/** `redis-benchmark -q -t get -n 200000 -c 64` → requests per second. */
+function redisGetBaseline(redisUrl: string): Promise<number> {
+  const url = new URL(redisUrl);
+  const args = [
+    '-h',
+    url.hostname,
+    '-p',
+    url.port || '6379',
+    '-q',
+    '-t',
+    'get',
+    '-n',
+    '200000',
+    '-c',
+    '64',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', () => {
+      const match = /GET: ([\d.]+) requests per second/.exec(output);
+      if (match?.[1]) resolve(Number(match[1]));
+      else reject(new Error(`redis-benchmark printed no figure: ${output.slice(-200)}`));
+    });
+  });
+}
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+/**
+ * Resolves each waiter once the company's actual rollup is tagged at or past its position:
+ * one GETRANGE of the 40-byte tag every 2 ms however many writes wait (what the gateway's
+ * min_position wait polls, without pulling the document each time).
+ */
+class TagWatcher {
+  private readonly waiting = new Set<{ target: string; resolve: () => void }>();
+  private running = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
+
+  reached(position: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.add({ target: toSortable(position), resolve });
+      if (!this.running) void this.poll();
+    });
+  }
+
+  private async poll(): Promise<void> {
+    this.running = true;
+    while (this.waiting.size > 0) {
+      const tag = await this.redis.getrange(this.key, 0, 39);
+      for (const waiter of this.waiting) {
+        if (tag !== '' && tag >= waiter.target) {
+          this.waiting.delete(waiter);
+          waiter.resolve();
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    this.running = false;
+  }
+}
+
+/**
+ * Payments posted at WRITES_PER_SECOND (at most 64 in flight, as a client with 64
+ * connections) into the last cohort of the loaded company. For every write: the time from
+ * its 201 until the cached rollup reflects it; for every 10th also until
+ * `GET /cashflows?min_position=` answers 200 (the full user-visible path).
+ */
+async function measureFreshness(base: string, watcher: TagWatcher) {
+  const tagged: number[] = [];
+  const served: number[] = [];
+  const writes: number[] = [];
+  let failures = 0;
+  const company = `/companies/${COMPANY}`;
+  const writeThenRead = async (i: number) => {
+    const posted = performance.now();
+    const write = await fetch(`${base}${company}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        payment_id: `fresh-${i}`,
+        customer_id: `fresh_${i % 50}`,
+        payment_date: `${month(FIRST_COHORT + COHORTS - 1)}-15`,
+        amount: '12.34',
+      }),
+    });
+    const { position } = (await write.json()) as { position?: string };
+    if (write.status !== 201 || !position) return void (failures += 1);
+    const written = performance.now();
+    writes.push(written - posted);
+    const reads: Promise<void>[] = [
+      watcher.reached(position).then(() => void tagged.push(performance.now() - written)),
+    ];
+    if (i % 10 === 0) {
+      reads.push(
+        fetch(`${base}${company}/cashflows?min_position=${encodeURIComponent(position)}`).then(
+          async (read) => {
+            await read.arrayBuffer();
+            if (read.status === 200) served.push(performance.now() - written);
+            else failures += 1;
+          },
+        ),
+      );
+    }
+    await Promise.all(reads);
+  };
+  const total = WRITES_PER_SECOND * LOAD_SECONDS;
+  const inFlight = new Set<Promise<void>>();
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / WRITES_PER_SECOND - performance.now();
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    while (inFlight.size >= CONNECTIONS) await Promise.race(inFlight);
+    const task = writeThenRead(i).catch(() => void (failures += 1));
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  }
+  const issuedPerSecond = total / ((performance.now() - started) / 1000);
+  await Promise.all(inFlight);
+  for (const list of [tagged, served, writes]) list.sort((a, b) => a - b);
+  return { tagged, served, writes, failures, total, issuedPerSecond };
+}
+
+export async function gatewayBench(): Promise<boolean> {
+  console.log('\nGateway: cached cashflows under load, and read-your-writes freshness');
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const name = `cvf_bench_gateway_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const databaseUrl = new URL(adminUrl);
+  databaseUrl.pathname = `/${name}`;
+  let stack: Stack | null = null;
+  try {
+    stack = await startStack({
+      databaseUrl: databaseUrl.toString(),
+      redisUrl,
+      label: 'bench-gateway',
+      poolSize: 24,
+    });
+    const base = await stack.listen();
+    const bytes = await cashflowsAt(base, await loadCompany(base));
+    console.log(`  document: ${(bytes / 1024).toFixed(0)} KiB of JSON per response`);
+
+    const result = await autocannon({
+      url: `${base}/companies/${COMPANY}/cashflows`,
+      connections: CONNECTIONS,
+      duration: LOAD_SECONDS,
+      workers: 1,
+    });
+    const redisGets = await redisGetBaseline(redisUrl);
+    const failed = result.errors + result.timeouts + result.non2xx;
+    console.log(
+      `  GET /cashflows: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, ` +
+        `p99 ${result.latency.p99} ms, ${result.requests.total} requests, ${failed} failed ` +
+        `(${CONNECTIONS} connections, ${LOAD_SECONDS} s)`,
+    );
+    console.log(
+      `  redis-benchmark GET (64 clients): ${redisGets.toFixed(0)} req/s; gateway/redis = ` +
+        `${(result.requests.average / redisGets).toFixed(3)}`,
+    );
+    const fastEnough = verdict(
+      'GET /cashflows p99 at 64 connections',
+      result.latency.p99,
+      10,
+      'ms',
+    );
+
+    const watcher = new TagWatcher(
+      stack.redis,
+      `${stack.cache.prefix}:cache:{${COMPANY}}:rollup:actual`,
+    );
+    const fresh = await measureFreshness(base, watcher);
+    const ms = (list: readonly number[], p: number) => percentile(list, p).toFixed(1);
+    console.log(
+      `  freshness: ${fresh.total} payments issued at ${fresh.issuedPerSecond.toFixed(0)}/s ` +
+        `(≤ ${CONNECTIONS} in flight), ${fresh.failures} failed; write → 201: p50 ` +
+        `${ms(fresh.writes, 50)} ms, p99 ${ms(fresh.writes, 99)} ms`,
+    );
+    console.log(
+      `  201 → rollup reflects it: p50 ${ms(fresh.tagged, 50)} ms, p99 ${ms(fresh.tagged, 99)} ms; ` +
+        `201 → GET ?min_position 200 (every 10th): p50 ${ms(fresh.served, 50)} ms, ` +
+        `p99 ${ms(fresh.served, 99)} ms`,
+    );
+    const p99 = Math.max(percentile(fresh.tagged, 99), percentile(fresh.served, 99));
+    const freshEnough =
+      verdict('read-your-writes p99 at 500 writes/s', p99, 250, 'ms') && fresh.failures === 0;
+    return fastEnough && freshEnough && failed === 0;
+  } finally {
+    await stack?.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    if (stack) {
+      const redis = new Redis(redisUrl);
+      await deleteKeys(redis, `${stack.cache.prefix}:*`);
+      await deleteKeys(redis, `bull:${stack.cache.queueName}:*`);
+      redis.disconnect();
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { parseMonth } from '@cvf/domain';
+import { type Redis } from 'ioredis';
+import { CohortCache } from '../cohort-cache';
+import { CacheKeys } from '../layout';
+import { CohortRecomputer } from '../recompute/recomputer';
+import { connectRedis } from '../redis-connections';
+import { CompanyHistory, SyntheticLog } from '../testing/company-history';
+import {
+  deleteKeys,
+  readModelEnv,
+  type ReadModelEnv,
+  uniqueCacheOptions,
+} from '../testing/test-env';
+import { type Alert } from './alert';
+import { BreachAlerter, RedisAlertPublisher } from './breach-alerter';
+
+// Alerts end to end through Redis pub/sub: DOMAIN.md's worked example has one breach
+// (2020-01, period 1) and one capped cohort (2020-02).
+
+const options = uniqueCacheOptions('alerts');
+const keys = new CacheKeys(options.prefix);
+let env: ReadModelEnv;
+let redis: Redis;
+let subscriber: Redis;
+let recomputer: CohortRecomputer;
+const received: Alert[] = [];
+const log = new SyntheticLog();
+const history = new CompanyHistory('worked')
+  .register()
+  .spend('2020-01-01', 100_000)
+  .spend('2020-02-01', 100_000)
+  .spend('2020-04-01', 100_000)
+  .trade('2020-01-01', '0.8', 50_000)
+  .trade('2020-02-01', '0.8', 40_000)
+  .trade('2020-04-01', '0.5', 50_000)
+  .threshold(1, '0.25')
+  .pay('a', '1', '2020-01-01', 20_000)
+  .pay('b', '1', '2020-02-01', 10_000)
+  .pay('c', '2', '2020-02-01', 40_000)
+  .pay('d', '2', '2020-03-01', 30_000)
+  .pay('e', '3', '2020-04-01', 50_000);
+
+/** Applies the history's new events and recomputes what they dirtied. */
+async function applyAndRecompute(): Promise<void> {
+  const batch = await env.apply(history.take(log));
+  for (const job of batch.dirty) {
+    const months = job.cohortMonths === 'all' ? 'all' : job.cohortMonths.map((m) => parseMonth(m)!);
+    await recomputer.recompute(job.companyId, months);
+  }
+}
+const FLUSH = '__flush__';
+let flushed: (() => void) | null = null;
+/** Pub/sub is asynchronous but ordered: once a marker published last arrives, all did. */
+async function drain(): Promise<Alert[]> {
+  const arrived = new Promise<void>((resolve) => (flushed = resolve));
+  await redis.publish(options.alertsChannel, FLUSH);
+  await arrived;
+  return received.splice(0);
+}
+
+beforeAll(async () => {
+  env = await readModelEnv('cache_alerts');
+  redis = await connectRedis(options.redisUrl, 'commands');
+  subscriber = await connectRedis(options.redisUrl, 'worker');
+  await subscriber.subscribe(options.alertsChannel);
+  subscriber.on('message', (_channel: string, message: string) => {
+    if (message === FLUSH) flushed?.();
+    else received.push(JSON.parse(message) as Alert);
+  });
+  const publisher = new RedisAlertPublisher(redis, options.alertsChannel);
+  const alerter = new BreachAlerter(redis, keys, 600, publisher);
+  const clock = { now: () => new Date('2020-05-02T00:00:00.000Z') };
+  recomputer = new CohortRecomputer(env.queries, new CohortCache(redis, keys, 600), alerter, clock);
+});
+afterAll(async () => {
+  await deleteKeys(redis, `${options.prefix}:*`);
+  await subscriber.quit();
+  await redis.quit();
+  await env.close();
+});
+
+describe('ThresholdBreached and CohortCapped alerts', () => {
+  it('given a breach and a capped cohort, when recomputed, then each is published once with its deterministic id', async () => {
+    await applyAndRecompute();
+    const alerts = await drain();
+    expect(alerts.map((a) => [a.alert_id, a.type])).toEqual([
+      ['breach:worked:2020-01-01:1', 'ThresholdBreached'],
+      ['capped:worked:2020-02-01', 'CohortCapped'],
+    ]);
+    expect(alerts[0]).toMatchObject({
+      company_id: 'worked',
+      cohort_month: '2020-01-01',
+      period: 1,
+      month: '2020-02-01',
+      ratio: '0.100000',
+      minimum: '0.25',
+      detected_at: '2020-05-02T00:00:00.000Z',
+    });
+    expect(alerts[0]!.position).toMatch(/^\d+:\d+$/);
+  });
+
+  it('given the same breaches, when recomputed again, then nothing is published', async () => {
+    await recomputer.recompute('worked', 'all');
+    await recomputer.recompute('worked', [parseMonth('2020-01')!]);
+    expect(await drain()).toEqual([]);
+  });
+
+  it('given the breach waived, then it leaves the reported set; revoked, then it is published again', async () => {
+    history.override('2020-01-01', 1);
+    await applyAndRecompute();
+    expect(await drain()).toEqual([]);
+    expect(await redis.smembers(keys.reportedAlerts('worked'))).toEqual([
+      'capped:worked:2020-02-01',
+    ]);
+
+    history.revokeOverride('2020-01-01', 1);
+    await applyAndRecompute();
+    expect((await drain()).map((a) => a.alert_id)).toEqual(['breach:worked:2020-01-01:1']);
+  });
+
+  it('given a new breach in another cohort, then only that one is published', async () => {
+    history.pay('f', '3', '2020-05-20', 1_000);
+    await applyAndRecompute();
+    expect((await drain()).map((a) => a.alert_id)).toEqual(['breach:worked:2020-04-01:1']);
+  });
+});

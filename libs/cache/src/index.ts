@@ -1,0 +1,59 @@
+// Import as `@cvf/cache`. The Redis layout of computed results is documented in layout.ts.
+export { CacheKeys, ALL_COHORTS, companyViews, type NamedView, type ViewKey } from './layout';
+export { toSortable, fromSortable, minPosition, type SortablePosition } from './position';
+export type {
+  CohortEntry,
+  CompanyMetrics,
+  ResultMetadata,
+  StoredCohortEntry,
+  StoredMetrics,
+  StoredRollup,
+} from './documents';
+export { cohortEntry, rollUpEntries, sumMoney } from './rollup';
+export { companyMetrics, metricsAsOf, monthOf } from './metrics';
+export { CohortCache } from './cohort-cache';
+export { type Clock, CLOCK, systemClock } from './clock';
+export { COMPANY_READ_MODEL, type CompanyReadModel } from './read-model.port';
+export {
+  ALERT_PUBLISHER,
+  alertConditions,
+  breachAlertId,
+  cappedAlertId,
+  type Alert,
+  type AlertPublisher,
+  type AlertType,
+} from './alerts/alert';
+export { BreachAlerter, RedisAlertPublisher } from './alerts/breach-alerter';
+export {
+  CohortRecomputer,
+  type RecomputeOptions,
+  type RecomputeOutcome,
+} from './recompute/recomputer';
+export { DirtyCohorts, type DirtySnapshot } from './recompute/dirty-cohorts';
+export {
+  BullRecomputeScheduler,
+  RECOMPUTE_JOB_NAME,
+  RECOMPUTE_JOB_OPTIONS,
+  type RecomputeJobData,
+  type RecomputeQueue,
+} from './recompute/bull-recompute-scheduler';
+export {
+  RecomputeJobProcessor,
+  dirtyMonths,
+  type RecomputeJobResult,
+} from './recompute/recompute-job';
+export {
+  closeRedis,
+  connectRedis,
+  createRedis,
+  logErrors,
+  type RedisRole,
+} from './redis-connections';
+export {
+  CACHE_OPTIONS,
+  DEFAULT_CACHE_TTL_SECONDS,
+  cacheOptions,
+  cacheOptionsFromEnv,
+  type CacheOptions,
+} from './cache.options';
+export { CACHE_REDIS, CacheModule, RECOMPUTE_QUEUE } from './cache.module';

@@ -1,0 +1,80 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { type Kafka, type Producer } from 'kafkajs';
+import { KafkaAlertPublisher } from './kafka-alert-publisher';
+import { RELAY_PRODUCER_CONFIG } from './relay';
+import { createKafka, ensureTopics, type KafkaSettings } from './topics';
+
+export const KAFKA = Symbol.for('cvf.messaging.Kafka');
+export const KAFKA_PRODUCER = Symbol.for('cvf.messaging.Producer');
+
+class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    private readonly partitions: number,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureTopics(this.kafka, this.partitions);
+    await this.producer.connect();
+    this.logger.log('connected; topics ready');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Kafka for a process in distributed mode: one client and one idempotent producer (acks all,
+ * one request in flight), the topics created on start. Consumers are made per use
+ * (projector group, SSE feeds) from the KAFKA client.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(settings: KafkaSettings): DynamicModule {
+    const partitions = settings.partitions ?? 6;
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: KAFKA, useFactory: () => createKafka(settings) },
+        {
+          provide: KAFKA_PRODUCER,
+          useFactory: (kafka: Kafka) => kafka.producer(RELAY_PRODUCER_CONFIG),
+          inject: [KAFKA],
+        },
+        {
+          provide: KafkaLifecycle,
+          useFactory: (kafka: Kafka, producer: Producer) =>
+            new KafkaLifecycle(kafka, producer, partitions),
+          inject: [KAFKA, KAFKA_PRODUCER],
+        },
+      ],
+      exports: [KAFKA, KAFKA_PRODUCER],
+    };
+  }
+}
+
+/**
+ * The imports that make a process publish alerts to Kafka (distributed mode) instead of Redis
+ * pub/sub: pass `alertPublisher` to `CacheModule.forRoot` and import `module`.
+ */
+export function kafkaAlerts(settings: KafkaSettings) {
+  return {
+    module: MessagingModule.forRoot(settings),
+    alertPublisher: {
+      useFactory: (producer: Producer) => new KafkaAlertPublisher(producer),
+      inject: [KAFKA_PRODUCER],
+    },
+  };
+}
