@@ -3,7 +3,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CacheModule, type CacheOptions } from '@cvf/cache';
 import { EVENT_STORE, type EventStore } from '@cvf/event-store';
 import { type AppConfig, DatabaseModule } from '@cvf/platform';
+import { KAFKA, KafkaEventSource, MessagingModule } from '@cvf/messaging';
 import { DEFAULT_READ_MODEL_SCHEMA } from '@cvf/read-model';
+import { type Kafka } from 'kafkajs';
 import { eventStoreSource } from './event-source.port';
 import { ProjectorHealthController } from './health.controller';
 import {
@@ -47,13 +49,30 @@ export class ProjectorModule {
 @Module({})
 export class ProjectorAppModule {
   static forRoot(config: { readonly app: AppConfig; readonly cache: CacheOptions }): DynamicModule {
+    // Distributed mode: the log arrives through Kafka cvf.events.v1 (consumer group
+    // cvf-projector; instances share the partitions) instead of the event store directly.
+    const distributed = config.app.mode === 'distributed';
+    const kafka = {
+      brokers: config.app.kafkaBrokers,
+      clientId: `${config.app.kafkaClientId}-projector`,
+    };
     return {
       module: ProjectorAppModule,
       imports: [
         // Batches, the subscription's LISTEN connection, the outbox and health checks.
         DatabaseModule.forRoot(config.app, { poolSize: 6 }),
         CacheModule.forRoot(config.cache),
-        ProjectorModule.register({ schema: config.cache.readModelSchema }),
+        ...(distributed ? [MessagingModule.forRoot(kafka)] : []),
+        ProjectorModule.register({
+          schema: config.cache.readModelSchema,
+          ...(distributed && {
+            source: {
+              useFactory: (client: Kafka) =>
+                new KafkaEventSource(client, { groupId: 'cvf-projector' }),
+              inject: [KAFKA],
+            },
+          }),
+        }),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [ProjectorHealthController],
