@@ -1,11 +1,13 @@
 import { COMPUTE_USAGE, computeCommand, InputError } from './compute-command';
 import { ConfigError } from '@cvf/platform';
+import { runRebuildCommand } from '../../projector/src/rebuild-command';
 import { migrateCommand } from './migrate-command';
 
 const USAGE = `cvf: the CVF portfolio command line
 
 ${COMPUTE_USAGE}
        cvf migrate      (applies the database migrations; DATABASE_URL)
+       cvf rebuild [--page-size N]  (replays the log into fresh read models, then switches over)
 
 Exit status: 0 on success, 2 on bad input (messages name file, row and column), 1 otherwise.`;
 
@@ -20,6 +22,8 @@ async function main(argv: readonly string[]): Promise<number> {
       case 'migrate':
         process.stdout.write(await migrateCommand());
         return 0;
+      case 'rebuild':
+        return await runRebuildCommand(rest);
       case undefined:
       case 'help':
       case '--help':
