@@ -1,10 +1,20 @@
 import fastifyMultipart from '@fastify/multipart';
-import { ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
+import { ValidationPipe, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
+
+const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
+  silent: false,
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
 
 /**
  * One way to build an HTTP app for every service: Fastify, DTO validation that names each
@@ -23,7 +33,7 @@ export async function createHttpApp(
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+    logger: NEST_LOG_LEVELS[config.logLevel],
     rawBody: true,
   });
   await app.register(fastifyMultipart, {

@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { CacheModule } from '@cvf/cache';
+import { DatabaseModule } from '@cvf/platform';
+import { GatewayModule } from '../../gateway/src/gateway.module';
+import { IngestModule } from '../../ingest/src/ingest.module';
+import { ProjectorModule } from '../../projector/src/projector.module';
+import { WorkerModule } from '../../worker/src/worker.module';
+import { type WorkerConfig } from '../../worker/src/worker.config';
+
+/** The worker's configuration is the superset: platform, cache and worker variables. */
+export type AllInOneConfig = WorkerConfig;
+
+/**
+ * The embedded default: ingest and gateway routes on one port, the projector reading the
+ * log directly and the recompute worker in the same process. Needs PostgreSQL and Redis only.
+ */
+@Module({})
+export class AllInOneModule {
+  static forRoot(config: AllInOneConfig): DynamicModule {
+    return {
+      module: AllInOneModule,
+      imports: [
+        DatabaseModule.forRoot(config.app, { poolSize: 12 }),
+        CacheModule.forRoot(config.cache),
+        IngestModule,
+        ProjectorModule.register({ schema: config.cache.readModelSchema }),
+        WorkerModule.forRoot(config.worker),
+        GatewayModule,
+        TerminusModule.forRoot({ logger: false }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '@cvf/domain';
+import { type LogPosition } from '@cvf/event-store';
+import { PG_POOL } from '@cvf/platform';
+import type { FastifyReply } from 'fastify';
+import { Pool } from 'pg';
+import { CompanyIdPipe } from '../http/company-id.pipe';
+import { POLL_MS, READ_YOUR_WRITES_WAIT_MS, sleep } from '../freshness/polling';
+import {
+  LOG_POSITION_HEADER,
+  NO_POSITION,
+  NotYetConsistentError,
+  NotYetConsistentFilter,
+} from '../http/not-yet-consistent';
+import { ApiPage, ApiRead } from '../http/openapi';
+import { auditEventSchema, listSchema } from '../http/openapi-schemas';
+import {
+  parseLimit,
+  parseLogPosition,
+  parseMinPosition,
+  parseOrderParam,
+} from '../http/query-params';
+import { isVisible, readAuditTrail } from './audit-trail.query';
+
+@ApiTags('audit')
+@UseFilters(NotYetConsistentFilter)
+@Controller('companies/:companyId/events')
+export class EventsController {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Audit trail: every event of the company (company and payment streams) as recorded, ' +
+      'in log order',
+  })
+  @ApiRead(listSchema(auditEventSchema), { source: 'log' })
+  @ApiPage()
+  @ApiQuery({
+    name: 'order',
+    required: false,
+    enum: ['asc', 'desc'],
+    description: 'asc: oldest first',
+  })
+  async events(
+    @Param('companyId', CompanyIdPipe) companyId: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const limit = parseLimit(query.limit);
+    const order = parseOrderParam(query.order);
+    // The cursor is the position of the last event of the previous page.
+    const after = parseLogPosition('cursor', query.cursor);
+    const min = parseMinPosition(query.min_position);
+    if (min !== null) await this.awaitVisible(min);
+    const page = await readAuditTrail(this.pool, companyId, { after, order, limit });
+    if (after === null && page.events.length === 0) {
+      // Every company's stream starts with its registration: no event, no company.
+      throw new NotFoundError('company', { company_id: companyId });
+    }
+    void reply.header(LOG_POSITION_HEADER, page.visibleUpTo ?? NO_POSITION);
+    const last = page.events.at(-1);
+    return { data: page.events, next_cursor: page.more && last ? last.position : null };
+  }
+
+  private async awaitVisible(min: LogPosition): Promise<void> {
+    const started = Date.now();
+    while (!(await isVisible(this.pool, min))) {
+      const waited = Date.now() - started;
+      if (waited >= READ_YOUR_WRITES_WAIT_MS) {
+        throw new NotYetConsistentError(min, null, waited);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { Controller, Get, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  assumptionsDocument,
+  NotFoundError,
+  overrideDocument,
+  spendDocument,
+  thresholdDocument,
+  tradeDocument,
+} from '@cvf/domain';
+import { type CompanyTermsView, loadCompanyTerms } from '@cvf/read-model';
+import type { FastifyReply } from 'fastify';
+import { CompanyIdPipe } from '../http/company-id.pipe';
+import { ReadModelGate } from '../freshness/read-model-gate';
+import { LOG_POSITION_HEADER, NotYetConsistentFilter } from '../http/not-yet-consistent';
+import { ApiRead } from '../http/openapi';
+import { listSchema, termSchemas } from '../http/openapi-schemas';
+import { parseMinPosition } from '../http/query-params';
+
+/**
+ * A company's terms as the read models hold them, in the wire forms the write side uses
+ * (`GET /companies/{id}/terms` on ingest): a term reads the same wherever it is shown. Each
+ * list is small (at most one entry per month, period or scenario), so it comes whole.
+ */
+@ApiTags('terms')
+@UseFilters(NotYetConsistentFilter)
+@Controller('companies/:companyId')
+export class TermsListsController {
+  constructor(private readonly readModel: ReadModelGate) {}
+
+  @Get('trades')
+  @ApiOperation({ summary: 'Trades by cohort month' })
+  @ApiRead(listSchema(termSchemas.trade, false), { source: 'read models' })
+  async trades(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Query('min_position') min: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const company = await this.terms(id, min, reply);
+    return { data: company.terms.trades.map(tradeDocument) };
+  }
+
+  @Get('spends')
+  @ApiOperation({ summary: 'Planned, actual and effective spend by cohort month' })
+  @ApiRead(listSchema(termSchemas.spend, false), { source: 'read models' })
+  async spends(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Query('min_position') min: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const company = await this.terms(id, min, reply);
+    return { data: company.terms.spends.map(spendDocument) };
+  }
+
+  @Get('thresholds')
+  @ApiOperation({ summary: 'Company-wide thresholds by payment period' })
+  @ApiRead(listSchema(termSchemas.threshold, false), { source: 'read models' })
+  async thresholds(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Query('min_position') min: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const company = await this.terms(id, min, reply);
+    return { data: company.terms.thresholds.map(thresholdDocument) };
+  }
+
+  @Get('threshold-overrides')
+  @ApiOperation({ summary: 'Threshold waivers by cohort month and period' })
+  @ApiRead(listSchema(termSchemas.override, false), { source: 'read models' })
+  async overrides(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Query('min_position') min: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const company = await this.terms(id, min, reply);
+    return { data: company.terms.overrides.map(overrideDocument) };
+  }
+
+  @Get('predictions')
+  @ApiOperation({ summary: 'Prediction assumptions (m0, churn) by scenario' })
+  @ApiRead(listSchema(termSchemas.assumptions, false), { source: 'read models' })
+  async predictions(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Query('min_position') min: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const company = await this.terms(id, min, reply);
+    const scenarios = [...company.assumptions.entries()].sort(([a], [b]) => a.localeCompare(b));
+    return { data: scenarios.map(([scenario, values]) => assumptionsDocument(scenario, values)) };
+  }
+
+  private async terms(
+    companyId: string,
+    min: unknown,
+    reply: FastifyReply,
+  ): Promise<CompanyTermsView> {
+    const { value, position } = await this.readModel.read(parseMinPosition(min), (db) =>
+      loadCompanyTerms(db, this.readModel.schema, companyId),
+    );
+    if (value === null) throw new NotFoundError('company', { company_id: companyId });
+    void reply.header(LOG_POSITION_HEADER, position);
+    return value;
+  }
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { BreachStreamController } from './alerts/breach-stream.controller';
+import { ALERT_SOURCE } from './alerts/alert-source.port';
+import { RedisAlertSource } from './alerts/redis-alert-source';
+import { EventsController } from './audit/events.controller';
+import { CashflowsController } from './cashflows/cashflows.controller';
+import { PredictedCashflowsController } from './cashflows/predicted-cashflows.controller';
+import { CompaniesReadController } from './companies/companies.controller';
+import { PaymentsReadController } from './companies/payments.controller';
+import { TermsListsController } from './companies/terms-lists.controller';
+import { CachedResults } from './freshness/cached-results';
+import { ReadModelGate } from './freshness/read-model-gate';
+import { GatewayHealthController } from './health/health.controller';
+
+/**
+ * The read API (ARCHITECTURE.md "Read side"), for any process that already imports
+ * `DatabaseModule` (PG_POOL) and `CacheModule` (Redis, cache, recomputer), both global: the
+ * standalone gateway (main.ts) or the all-in-one process. Alerts come through ALERT_SOURCE:
+ * Redis pub/sub here; bind a Kafka consumer to the token to replace it.
+ */
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [
+    CompaniesReadController,
+    TermsListsController,
+    PaymentsReadController,
+    CashflowsController,
+    PredictedCashflowsController,
+    BreachStreamController,
+    EventsController,
+    GatewayHealthController,
+  ],
+  providers: [
+    ReadModelGate,
+    CachedResults,
+    RedisAlertSource,
+    { provide: ALERT_SOURCE, useExisting: RedisAlertSource },
+  ],
+  exports: [ReadModelGate, CachedResults, ALERT_SOURCE],
+})
+export class GatewayModule {}

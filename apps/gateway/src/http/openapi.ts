@@ -1,0 +1,71 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiOkResponse, ApiParam, ApiQuery, ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import { problemSchema } from './openapi-schemas';
+import { MAX_PAGE_SIZE } from './query-params';
+
+/**
+ * What every read route documents: its 200 body and the X-Log-Position it carries,
+ * read-your-writes (`min_position`, 503), 400 for a bad parameter and, under a company, 404.
+ */
+export function ApiRead(
+  ok: SchemaObject,
+  options: { readonly source?: 'cache' | 'read models' | 'log'; readonly company?: boolean } = {},
+) {
+  const source = {
+    cache: 'the cached result reflects',
+    'read models': 'the read models reflect',
+    log: 'the event log shows',
+  }[options.source ?? 'cache'];
+  return applyDecorators(
+    ...(options.company === false
+      ? []
+      : [
+          ApiParam({ name: 'companyId', description: 'the company id' }),
+          ApiResponse({ status: 404, description: 'unknown company', schema: problemSchema }),
+        ]),
+    ApiQuery({
+      name: 'min_position',
+      required: false,
+      type: String,
+      description:
+        `A write's "position": wait (up to 5 s) until ${source} it (read-your-writes); ` +
+        '503 with Retry-After otherwise',
+    }),
+    ApiOkResponse({
+      schema: ok,
+      headers: {
+        'X-Log-Position': {
+          description: 'the log position the data reflects ("<transaction>:<position>")',
+          schema: { type: 'string' },
+        },
+      },
+    }),
+    ApiResponse({
+      status: 400,
+      description: 'a bad parameter, named in issues',
+      schema: problemSchema,
+    }),
+    ApiResponse({
+      status: 503,
+      description: 'min_position not reached in 5 s',
+      schema: problemSchema,
+    }),
+  );
+}
+
+export function ApiPage() {
+  return applyDecorators(
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      type: Number,
+      description: `page size, 1–${MAX_PAGE_SIZE} (default 100)`,
+    }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      type: String,
+      description: 'next_cursor of the previous page',
+    }),
+  );
+}

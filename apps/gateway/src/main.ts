@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { CacheModule, cacheOptionsFromEnv } from '@cvf/cache';
+import { createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
+import { GatewayModule } from './gateway.module';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const cache = cacheOptionsFromEnv(config.redisUrl);
+  if (cache.problems.length > 0) {
+    process.stderr.write(
+      `invalid configuration:\n${cache.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
+    process.exit(78);
+  }
+  @Module({
+    imports: [DatabaseModule.forRoot(config), CacheModule.forRoot(cache.options), GatewayModule],
+  })
+  class GatewayAppModule {}
+
+  // createHttpApp enables shutdown hooks: on SIGTERM open SSE streams end, then the pool and
+  // Redis connections close.
+  const app = await createHttpApp(GatewayAppModule, config, {
+    title: 'CVF gateway',
+    description:
+      'Read API: cashflows, metrics, owed, breaches (and their live stream), terms, payments and ' +
+      'the audit trail. Every answer carries X-Log-Position; ?min_position= reads your writes.',
+  });
+  await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(
+    `gateway listening on http://${config.host}:${config.port} (OpenAPI at /docs)\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${String(error)}\n`);
+  process.exit(1);
+});

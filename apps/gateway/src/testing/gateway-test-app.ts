@@ -1,0 +1,42 @@
+import { Redis } from 'ioredis';
+import {
+  assertTestDatabase,
+  createTestDatabase,
+  type TestDatabase,
+  testServices,
+} from '../../../../test/support/services';
+import { deleteKeys, type Stack, startStack } from './stack';
+
+export interface GatewayTestApp extends Stack {
+  readonly database: TestDatabase;
+}
+
+/**
+ * The in-process stack (stack.ts) on a fresh `cvf_test_*` database and keys of its own, so
+ * spec files run in parallel. `close` drops the database and deletes the spec's Redis keys.
+ */
+export async function startGatewayTestApp(label: string): Promise<GatewayTestApp> {
+  const database = await createTestDatabase(label);
+  assertTestDatabase(database.url);
+  const stack = await startStack({
+    databaseUrl: database.url,
+    redisUrl: testServices.redisUrl,
+    label,
+    poolSize: 12,
+  });
+  return {
+    ...stack,
+    database,
+    close: async () => {
+      await stack.close();
+      await database.drop();
+      const redis = new Redis(testServices.redisUrl);
+      try {
+        await deleteKeys(redis, `${stack.cache.prefix}:*`);
+        await deleteKeys(redis, `bull:${stack.cache.queueName}:*`);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
+}

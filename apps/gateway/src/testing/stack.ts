@@ -1,0 +1,107 @@
+import { Module } from '@nestjs/common';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CACHE_REDIS, CacheModule, cacheOptions, type CacheOptions } from '@cvf/cache';
+import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
+import { randomBytes } from 'node:crypto';
+import { type Redis } from 'ioredis';
+import { IngestModule } from '../../../ingest/src/ingest.module';
+import { ProjectorModule } from '../../../projector/src/projector.module';
+import { ProjectorService } from '../../../projector/src/projector.service';
+import { WorkerModule } from '../../../worker/src/worker.module';
+import { GatewayModule } from '../gateway.module';
+
+/**
+ * The whole system in ONE Nest app on one database and one Redis: ingest, projector (reading
+ * the log directly), recompute worker and gateway: the all-in-one wiring, for the gateway's
+ * integration tests and its benchmark. No jest or test-support imports here, so the built
+ * copy in dist/ serves the benchmark too.
+ */
+export interface Stack {
+  readonly app: NestFastifyApplication;
+  readonly cache: CacheOptions;
+  /** The app's own command connection (to flush keys, read tags). */
+  readonly redis: Redis;
+  /** Listens on 127.0.0.1 on a free port; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Keeps parallel users apart: cache prefix, queue and alerts channel get it. */
+  readonly label: string;
+  readonly poolSize?: number;
+  readonly workerConcurrency?: number;
+}
+
+/** Cache options with a prefix, queue and channel of their own. */
+export function isolatedCacheOptions(redisUrl: string, label: string): CacheOptions {
+  const suffix = `${label}-${randomBytes(4).toString('hex')}`;
+  return cacheOptions(redisUrl, {
+    prefix: `cvftest:${suffix}`,
+    queueName: `cvftest-recompute-${suffix}`,
+    alertsChannel: `cvftest:alerts:${suffix}`,
+  });
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    LOG_LEVEL: 'silent',
+  });
+  const cache = isolatedCacheOptions(options.redisUrl, options.label);
+  @Module({
+    imports: [
+      DatabaseModule.forRoot(config, { poolSize: options.poolSize ?? 10 }),
+      CacheModule.forRoot(cache),
+      IngestModule,
+      ProjectorModule.register({ schema: cache.readModelSchema }),
+      WorkerModule.forRoot({
+        concurrency: options.workerConcurrency ?? 2,
+        shutdownTimeoutMs: 5_000,
+        lockDurationMs: 30_000,
+        stalledIntervalMs: 30_000,
+      }),
+      GatewayModule,
+    ],
+  })
+  class StackModule {}
+
+  const app = await createHttpApp(StackModule, config, { title: 'stack', description: 'stack' });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  // Ready means following the log: a read-your-writes wait then measures the pipeline, not
+  // the start-up, and a stack closed right away has a subscription to stop.
+  const projector = app.get(ProjectorService);
+  const deadline = Date.now() + 10_000;
+  while (!projector.isSubscribed()) {
+    if (Date.now() > deadline) throw new Error('the projector did not subscribe within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return {
+    app,
+    cache,
+    redis: app.get<Redis>(CACHE_REDIS),
+    listen: async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.getHttpServer().address();
+      if (address === null || typeof address === 'string') throw new Error('not listening');
+      return `http://127.0.0.1:${address.port}`;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Deletes every key matching the pattern (SCAN, never KEYS). */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
