@@ -1,4 +1,5 @@
 import { engineBench } from './engine.bench';
+import { gatewayBench } from './gateway.bench';
 import { ingestBench } from './ingest.bench';
 import { rebuildBench } from './rebuild.bench';
 import { recomputeBench } from './recompute.bench';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const suites: Record<string, () => boolean | Promise<boolean>> = {
     engine: engineBench,
     ingest: ingestBench,
+    gateway: gatewayBench,
     recompute: recomputeBench,
     rebuild: rebuildBench,
   };

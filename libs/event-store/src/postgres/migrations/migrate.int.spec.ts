@@ -20,9 +20,12 @@ it('applies each migration once even when several processes start together', asy
   const runs = await Promise.all(Array.from({ length: 4 }, () => migrate(pool)));
 
   const applied = runs.flatMap((run) => run.applied);
-  expect(applied).toEqual(['001-create-event-store']);
+  expect(applied).toEqual(['001-create-event-store', '002-events-by-company']);
   const recorded = await pool.query<{ id: string }>('SELECT id FROM event_store_migrations');
-  expect(recorded.rows.map((row) => row.id)).toEqual(['001-create-event-store']);
+  expect(recorded.rows.map((row) => row.id)).toEqual([
+    '001-create-event-store',
+    '002-events-by-company',
+  ]);
 });
 
 it('does nothing when the schema is up to date', async () => {
