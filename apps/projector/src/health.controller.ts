@@ -1,10 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { PG_POOL } from '@cvf/platform';
+import { postgresCheck, PG_POOL } from '@cvf/platform';
 import { Pool } from 'pg';
 import { ProjectorService } from './projector.service';
-
-const CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * Liveness stays cheap (the process answers); readiness really queries PostgreSQL and checks
@@ -28,13 +26,7 @@ export class ProjectorHealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () =>
-        this.indicators
-          .check('postgresql')
-          .attempt(async () => {
-            await this.pool.query('SELECT 1');
-          })
-          .withTimeout(CHECK_TIMEOUT_MS),
+      postgresCheck(this.indicators, this.pool),
       () => {
         const subscription = this.indicators.check('subscription');
         if (!this.projector.isSubscribed()) return subscription.down('not subscribed to the log');

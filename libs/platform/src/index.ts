@@ -6,3 +6,4 @@ export * from './nest/tokens';
 export * from './nest/database.module';
 export * from './nest/http-app';
 export * from './ensure-database';
+export * from './nest/health-checks';

@@ -2,11 +2,9 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { CACHE_REDIS } from '@cvf/cache';
-import { PG_POOL } from '@cvf/platform';
+import { postgresCheck, redisCheck, PG_POOL } from '@cvf/platform';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-
-const CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * Liveness stays cheap (the process answers); readiness really asks PostgreSQL (`SELECT 1`)
@@ -33,20 +31,8 @@ export class GatewayHealthController {
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (503 otherwise)' })
   ready() {
     return this.health.check([
-      () =>
-        this.indicators
-          .check('postgresql')
-          .attempt(async () => {
-            await this.pool.query('SELECT 1');
-          })
-          .withTimeout(CHECK_TIMEOUT_MS),
-      () =>
-        this.indicators
-          .check('redis')
-          .attempt(async () => {
-            if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
-          })
-          .withTimeout(CHECK_TIMEOUT_MS),
+      postgresCheck(this.indicators, this.pool),
+      redisCheck(this.indicators, this.redis),
     ]);
   }
 }

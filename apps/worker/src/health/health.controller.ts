@@ -1,12 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { CACHE_REDIS } from '@cvf/cache';
-import { PG_POOL } from '@cvf/platform';
+import { postgresCheck, redisCheck, PG_POOL } from '@cvf/platform';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { RecomputeWorker } from '../recompute.worker';
-
-const CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * Liveness stays cheap (the process answers); readiness really talks to Redis and PostgreSQL
@@ -31,20 +29,8 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () =>
-        this.indicators
-          .check('redis')
-          .attempt(async () => {
-            if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
-          })
-          .withTimeout(CHECK_TIMEOUT_MS),
-      () =>
-        this.indicators
-          .check('postgresql')
-          .attempt(async () => {
-            await this.pool.query('SELECT 1');
-          })
-          .withTimeout(CHECK_TIMEOUT_MS),
+      redisCheck(this.indicators, this.redis),
+      postgresCheck(this.indicators, this.pool),
       () => {
         const worker = this.indicators.check('worker');
         return this.worker.isRunning() ? worker.up() : worker.down('not taking jobs');
