@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { BreachStreamController } from './alerts/breach-stream.controller';
 import { ALERT_SOURCE } from './alerts/alert-source.port';
+import { KafkaAlertSource } from './alerts/kafka-alert-source';
 import { RedisAlertSource } from './alerts/redis-alert-source';
 import { EventsController } from './audit/events.controller';
 import { CashflowsController } from './cashflows/cashflows.controller';
@@ -39,4 +40,16 @@ import { GatewayHealthController } from './health/health.controller';
   ],
   exports: [ReadModelGate, CachedResults, ALERT_SOURCE],
 })
-export class GatewayModule {}
+export class GatewayModule {
+  /**
+   * Distributed mode: the SSE stream reads Kafka `cvf.alerts.v1` (needs MessagingModule).
+   * Providers of a dynamic module are registered after the decorator's, so this binding of
+   * ALERT_SOURCE replaces the Redis one.
+   */
+  static withKafkaAlerts(): DynamicModule {
+    return {
+      module: GatewayModule,
+      providers: [KafkaAlertSource, { provide: ALERT_SOURCE, useExisting: KafkaAlertSource }],
+    };
+  }
+}

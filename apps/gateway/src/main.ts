@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CacheModule, cacheOptionsFromEnv } from '@cvf/cache';
+import { MessagingModule } from '@cvf/messaging';
 import { createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
 import { GatewayModule } from './gateway.module';
 
@@ -12,8 +13,17 @@ async function main(): Promise<void> {
     );
     process.exit(78);
   }
+  const distributed = config.mode === 'distributed';
+  const kafka = { brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-gateway` };
   @Module({
-    imports: [DatabaseModule.forRoot(config), CacheModule.forRoot(cache.options), GatewayModule],
+    imports: [
+      DatabaseModule.forRoot(config),
+      CacheModule.forRoot(cache.options),
+      // Distributed mode: breach alerts for the SSE stream come from Kafka cvf.alerts.v1.
+      ...(distributed
+        ? [MessagingModule.forRoot(kafka), GatewayModule.withKafkaAlerts()]
+        : [GatewayModule]),
+    ],
   })
   class GatewayAppModule {}
 

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type Alert } from '@cvf/cache';
+import { ALERTS_TOPIC, KAFKA } from '@cvf/messaging';
+import { type Consumer, type Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { type AlertSource, type AlertSubscription, parseAlert } from './alert-source.port';
+
+type Listener = (alert: Alert) => void;
+
+/**
+ * Distributed mode: the SSE stream reads `cvf.alerts.v1`. One consumer per gateway process,
+ * in a group of its own (every instance must see every alert, and only new ones: SSE is a
+ * live nudge, `GET /breaches` the record), started on the first stream; alerts fan out
+ * in-process by company.
+ */
+@Injectable()
+export class KafkaAlertSource implements AlertSource, OnApplicationShutdown {
+  private readonly logger = new Logger(KafkaAlertSource.name);
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private consumer: Consumer | null = null;
+  private live: Promise<void> | null = null;
+
+  private topic = ALERTS_TOPIC;
+
+  constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
+
+  /** For tests: a source on another topic. */
+  static onTopic(kafka: Kafka, topic: string): KafkaAlertSource {
+    const source = new KafkaAlertSource(kafka);
+    source.topic = topic;
+    return source;
+  }
+
+  async subscribe(companyId: string, listener: Listener): Promise<AlertSubscription> {
+    const forCompany = this.listeners.get(companyId) ?? new Set<Listener>();
+    forCompany.add(listener);
+    this.listeners.set(companyId, forCompany);
+    const close = () => {
+      forCompany.delete(listener);
+      if (forCompany.size === 0) this.listeners.delete(companyId);
+    };
+    try {
+      await (this.live ??= this.start().catch((error: unknown) => {
+        this.live = null;
+        throw error;
+      }));
+    } catch (error) {
+      close();
+      throw error;
+    }
+    return { close };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.listeners.clear();
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  private async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: `cvf-gateway-sse-${randomUUID()}`,
+      maxWaitTimeInMs: 100,
+    });
+    this.consumer = consumer;
+    // Live = joined AND fetched once: "latest" offsets are resolved on the first fetch, and an
+    // alert published before that would be skipped.
+    const live = new Promise<void>((resolve) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        const stop = consumer.on(consumer.events.FETCH, () => {
+          stop();
+          resolve();
+        });
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const alert = message.value ? parseAlert(message.value.toString('utf8')) : null;
+        if (!alert) {
+          this.logger.warn(`ignored a malformed message at offset ${message.offset}`);
+          return Promise.resolve();
+        }
+        for (const listener of this.listeners.get(alert.company_id) ?? []) listener(alert);
+        return Promise.resolve();
+      },
+    });
+    await live;
+  }
+}
