@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Local single-node Apache Kafka (KRaft mode) for tests and CI, without Docker.
 #
-# Usage: scripts/kafka.sh start|stop|status
+# Usage: scripts/kafka.sh start|resume|stop|status
 #
 #   start   fetch the broker jars from Maven Central once (cached), wipe the data dir,
 #           format storage, start the broker in the background and wait until it
 #           serves metadata. If a healthy broker already answers on the port, says so
 #           and exits 0.
+#   resume  start the broker again on the data dir a previous start formatted, keeping
+#           its topics, messages and committed offsets (a broker restart, for tests).
 #   stop    SIGTERM, wait (bounded), then SIGKILL.
 #   status  exit 0 if a broker is running and serves metadata, 1 otherwise.
 #
@@ -50,7 +52,7 @@ log() { printf 'kafka.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  printf 'Usage: %s start|stop|status\n' "$0" >&2
+  printf 'Usage: %s start|resume|stop|status\n' "$0" >&2
   exit 2
 }
 
@@ -217,7 +219,9 @@ cmd_status() {
   return 1
 }
 
+# cmd_start [keep]: with "keep", reuse the formatted data dir instead of wiping it.
 cmd_start() {
+  local keep="${1:-}"
   command -v java >/dev/null 2>&1 || die "java not found on PATH (Java 17+ needed)"
   with_lock
 
@@ -243,6 +247,17 @@ cmd_start() {
   local t0=$SECONDS
   ensure_libs
 
+  if [[ "$keep" == keep ]]; then
+    [[ -f "$DATA_DIR/data/meta.properties" && -f "$CONFIG" ]] ||
+      die "nothing to resume in $DATA_DIR (run start first)"
+    log "resuming Kafka $(kafka_version) on $HOST:$PORT with the data in $DATA_DIR"
+  else
+    format_storage
+  fi
+  launch_broker "$t0"
+}
+
+format_storage() {
   case "$DATA_DIR" in
     "" | / | "$HOME" | "$PROJECT_DIR") die "refusing to wipe KAFKA_DATA_DIR=$DATA_DIR" ;;
   esac
@@ -262,6 +277,10 @@ cmd_start() {
   fi
 
   log "starting Kafka $(kafka_version) (KRaft, cluster $cluster_id) on $HOST:$PORT, data dir $DATA_DIR"
+}
+
+launch_broker() {
+  local t0="$1" pid
   # setsid: own session, so the broker outlives this shell and a Ctrl-C in it.
   # The inner bash writes its pid, then execs java with that same pid.
   # fd 9 (the start/stop lock) is closed so the broker does not hold the lock.
@@ -345,6 +364,7 @@ cmd_stop() {
 [[ $# -eq 1 ]] || usage
 case "$1" in
   start) cmd_start ;;
+  resume) cmd_start keep ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   -h | --help | help) usage ;;

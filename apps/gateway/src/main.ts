@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const distributed = config.mode === 'distributed';
-  const kafka = { brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-gateway` };
+  const kafka = {
+    brokers: config.kafkaBrokers,
+    clientId: `${config.kafkaClientId}-gateway`,
+    topicPrefix: config.kafkaTopicPrefix,
+  };
   @Module({
     imports: [
       DatabaseModule.forRoot(config),

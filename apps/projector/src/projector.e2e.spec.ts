@@ -19,11 +19,14 @@ import {
   waitUntilVisible,
 } from '../../../libs/read-model/src/testing/events';
 import {
-  eventually,
-  type ProjectorProcess,
-  startProjectorProcess,
+  type AppProcess,
+  eventually as eventuallyWithin,
+  startAppProcess,
   untilReady,
-} from './testing/projector-process';
+} from '../../../libs/platform/src/testing/app-process';
+
+const eventually = (what: string, check: () => Promise<boolean> | boolean) =>
+  eventuallyWithin(what, check, 25_000);
 
 // Generous: another process's long transaction anywhere in the cluster delays log readers
 // (they only see events below the oldest transaction still open).
@@ -38,7 +41,7 @@ describe('projector (built app, own process)', () => {
   let queries: ReadModelQueries;
   let redis: Redis;
   let queue: Queue;
-  let projector: ProjectorProcess;
+  let projector: AppProcess;
 
   beforeAll(async () => {
     database = await createTestDatabase('projector_e2e');
@@ -78,7 +81,7 @@ describe('projector (built app, own process)', () => {
     );
     const history = companyHistory('live-co', 5, 80);
     await appendInOrder(store, history.slice(0, 50));
-    projector = await startProjectorProcess({
+    projector = await startAppProcess('projector', {
       DATABASE_URL: database.url,
       REDIS_URL: testServices.redisUrl,
       RECOMPUTE_QUEUE: queueName,

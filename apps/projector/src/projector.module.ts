@@ -3,7 +3,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CacheModule, type CacheOptions } from '@cvf/cache';
 import { EVENT_STORE, type EventStore } from '@cvf/event-store';
 import { type AppConfig, DatabaseModule } from '@cvf/platform';
-import { KAFKA, KafkaEventSource, MessagingModule } from '@cvf/messaging';
+import {
+  KAFKA,
+  KAFKA_TOPICS,
+  KafkaEventSource,
+  type KafkaTopics,
+  MessagingModule,
+} from '@cvf/messaging';
 import { DEFAULT_READ_MODEL_SCHEMA } from '@cvf/read-model';
 import { type Kafka } from 'kafkajs';
 import { eventStoreSource } from './event-source.port';
@@ -55,6 +61,7 @@ export class ProjectorAppModule {
     const kafka = {
       brokers: config.app.kafkaBrokers,
       clientId: `${config.app.kafkaClientId}-projector`,
+      topicPrefix: config.app.kafkaTopicPrefix,
     };
     return {
       module: ProjectorAppModule,
@@ -67,9 +74,12 @@ export class ProjectorAppModule {
           schema: config.cache.readModelSchema,
           ...(distributed && {
             source: {
-              useFactory: (client: Kafka) =>
-                new KafkaEventSource(client, { groupId: 'cvf-projector' }),
-              inject: [KAFKA],
+              useFactory: (client: Kafka, topics: KafkaTopics) =>
+                new KafkaEventSource(client, {
+                  groupId: topics.projectorGroup,
+                  topic: topics.events,
+                }),
+              inject: [KAFKA, KAFKA_TOPICS],
             },
           }),
         }),

@@ -11,7 +11,13 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@cvf/event-store';
-import { EventRelay, KAFKA_PRODUCER, MessagingModule } from '@cvf/messaging';
+import {
+  EventRelay,
+  KAFKA_PRODUCER,
+  KAFKA_TOPICS,
+  type KafkaTopics,
+  MessagingModule,
+} from '@cvf/messaging';
 import { type AppConfig, DatabaseModule, PG_POOL } from '@cvf/platform';
 import { type Producer } from 'kafkajs';
 import { Pool } from 'pg';
@@ -27,8 +33,12 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(PG_POOL) pool: Pool,
     @Inject(KAFKA_PRODUCER) producer: Producer,
+    @Inject(KAFKA_TOPICS) topics: KafkaTopics,
   ) {
+    // The checkpoint is named after the topic: a relay per prefix keeps its own place.
     this.relay = new EventRelay(store, pool, producer, {
+      name: topics.events,
+      topic: topics.events,
       onError: (error) => this.logger.warn(`reading the log failed, retrying: ${String(error)}`),
     });
   }
@@ -91,6 +101,7 @@ export class RelayAppModule {
         MessagingModule.forRoot({
           brokers: config.kafkaBrokers,
           clientId: `${config.kafkaClientId}-relay`,
+          topicPrefix: config.kafkaTopicPrefix,
         }),
       ],
       controllers: [RelayHealthController],

@@ -23,11 +23,11 @@ import {
   uniqueCacheOptions,
 } from '../../../libs/cache/src/testing/test-env';
 import {
+  type AppProcess,
   eventually,
-  startWorkerProcess,
+  startAppProcess,
   untilReady,
-  type WorkerProcess,
-} from './testing/worker-process';
+} from '../../../libs/platform/src/testing/app-process';
 
 // The built worker in its own processes against real PostgreSQL and Redis: health,
 // convergence of the cache to the engine's numbers, a SIGKILL mid-job, a bounded SIGTERM.
@@ -45,7 +45,7 @@ let redis: Redis;
 let queue: RecomputeQueue;
 let scheduler: BullRecomputeScheduler;
 let cache: CohortCache;
-let workers: WorkerProcess[] = [];
+let workers: AppProcess[] = [];
 
 const workerEnv = () => ({
   DATABASE_URL: env.db.url,
@@ -84,12 +84,12 @@ async function release(client: Client): Promise<void> {
 async function stuckJob(
   paymentId: string,
   monthOffset: number,
-): Promise<{ lock: Client; holder: WorkerProcess }> {
+): Promise<{ lock: Client; holder: AppProcess }> {
   newCustomerPayment(history, paymentId, monthOffset, 55_500);
   const batch = await env.apply(history.take(log));
   const lock = await lockReadModel();
   await scheduler.schedule(batch.dirty);
-  let holder: WorkerProcess | undefined;
+  let holder: AppProcess | undefined;
   await eventually('the job runs, blocked on the read model', async () => {
     const [active] = await queue.getJobs(['active']);
     const pid = Number(active?.processedBy?.split(':').at(-1));
@@ -107,7 +107,7 @@ beforeAll(async () => {
   queue.on('error', () => undefined);
   scheduler = new BullRecomputeScheduler(queue, new DirtyCohorts(redis, keys, 600));
   cache = new CohortCache(redis, keys, 600);
-  workers = await Promise.all([0, 1, 2].map(() => startWorkerProcess(workerEnv())));
+  workers = await Promise.all([0, 1, 2].map(() => startAppProcess('worker', workerEnv())));
   await Promise.all(workers.map((w) => untilReady(w, 25_000)));
 });
 afterAll(async () => {

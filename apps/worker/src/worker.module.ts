@@ -36,6 +36,7 @@ export class WorkerAppModule {
         ? kafkaAlerts({
             brokers: config.app.kafkaBrokers,
             clientId: `${config.app.kafkaClientId}-worker`,
+            topicPrefix: config.app.kafkaTopicPrefix,
           })
         : null;
     return {

@@ -10,21 +10,30 @@ import {
 import { type Kafka, type Producer } from 'kafkajs';
 import { KafkaAlertPublisher } from './kafka-alert-publisher';
 import { RELAY_PRODUCER_CONFIG } from './relay';
-import { createKafka, ensureTopics, type KafkaSettings } from './topics';
+import {
+  createKafka,
+  ensureTopics,
+  type KafkaSettings,
+  type KafkaTopics,
+  kafkaTopics,
+} from './topics';
 
 export const KAFKA = Symbol.for('cvf.messaging.Kafka');
 export const KAFKA_PRODUCER = Symbol.for('cvf.messaging.Producer');
+/** This deployment's topic and group names (`KafkaTopics`). */
+export const KAFKA_TOPICS = Symbol.for('cvf.messaging.Topics');
 
 class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    private readonly topics: KafkaTopics,
     private readonly partitions: number,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await ensureTopics(this.kafka, this.partitions);
+    await ensureTopics(this.kafka, this.topics, this.partitions);
     await this.producer.connect();
     this.logger.log('connected; topics ready');
   }
@@ -44,10 +53,12 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 export class MessagingModule {
   static forRoot(settings: KafkaSettings): DynamicModule {
     const partitions = settings.partitions ?? 6;
+    const topics = kafkaTopics(settings.topicPrefix);
     return {
       module: MessagingModule,
       providers: [
         { provide: KAFKA, useFactory: () => createKafka(settings) },
+        { provide: KAFKA_TOPICS, useValue: topics },
         {
           provide: KAFKA_PRODUCER,
           useFactory: (kafka: Kafka) => kafka.producer(RELAY_PRODUCER_CONFIG),
@@ -56,11 +67,11 @@ export class MessagingModule {
         {
           provide: KafkaLifecycle,
           useFactory: (kafka: Kafka, producer: Producer) =>
-            new KafkaLifecycle(kafka, producer, partitions),
+            new KafkaLifecycle(kafka, producer, topics, partitions),
           inject: [KAFKA, KAFKA_PRODUCER],
         },
       ],
-      exports: [KAFKA, KAFKA_PRODUCER],
+      exports: [KAFKA, KAFKA_PRODUCER, KAFKA_TOPICS],
     };
   }
 }
@@ -73,8 +84,9 @@ export function kafkaAlerts(settings: KafkaSettings) {
   return {
     module: MessagingModule.forRoot(settings),
     alertPublisher: {
-      useFactory: (producer: Producer) => new KafkaAlertPublisher(producer),
-      inject: [KAFKA_PRODUCER],
+      useFactory: (producer: Producer, topics: KafkaTopics) =>
+        new KafkaAlertPublisher(producer, topics.alerts),
+      inject: [KAFKA_PRODUCER, KAFKA_TOPICS],
     },
   };
 }

@@ -4,10 +4,29 @@ import { type Admin, type Kafka, logLevel, Kafka as KafkaClient } from 'kafkajs'
 export const EVENTS_TOPIC = 'cvf.events.v1';
 /** ThresholdBreached and CohortCapped alerts for ops dashboards, keyed by company id. */
 export const ALERTS_TOPIC = 'cvf.alerts.v1';
+/** The projectors' consumer group: instances share the partitions of the events topic. */
+export const PROJECTOR_GROUP = 'cvf-projector';
+
+/** The Kafka names one deployment uses: the constants above behind `KAFKA_TOPIC_PREFIX`. */
+export interface KafkaTopics {
+  readonly events: string;
+  readonly alerts: string;
+  readonly projectorGroup: string;
+}
+
+export function kafkaTopics(prefix = ''): KafkaTopics {
+  return {
+    events: `${prefix}${EVENTS_TOPIC}`,
+    alerts: `${prefix}${ALERTS_TOPIC}`,
+    projectorGroup: `${prefix}${PROJECTOR_GROUP}`,
+  };
+}
 
 export interface KafkaSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** `KAFKA_TOPIC_PREFIX`: prepended to topic and group names (default none). */
+  readonly topicPrefix?: string;
   /** Partitions of the topics when this process creates them. */
   readonly partitions?: number;
 }
@@ -25,12 +44,16 @@ export function createKafka(settings: KafkaSettings): Kafka {
  * Creates the topics if missing (idempotent). Partition count bounds projector parallelism;
  * the replication factor is the broker's default (1 on the single test broker).
  */
-export async function ensureTopics(kafka: Kafka, partitions = 6): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: KafkaTopics,
+  partitions = 6,
+): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = [EVENTS_TOPIC, ALERTS_TOPIC].filter((topic) => !existing.has(topic));
+    const missing = [topics.events, topics.alerts].filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,

@@ -13,6 +13,11 @@ export interface AppConfig {
   /** Empty in embedded mode unless set. */
   readonly kafkaBrokers: readonly string[];
   readonly kafkaClientId: string;
+  /**
+   * Prepended to every Kafka topic and consumer group name, so that several deployments (or
+   * test runs and benchmarks) can share one cluster without reading each other's events.
+   */
+  readonly kafkaTopicPrefix: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest CSV upload accepted, in bytes (413 beyond). */
   readonly uploadLimitBytes: number;
@@ -95,6 +100,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     kafkaBrokers,
     kafkaClientId: read.text('KAFKA_CLIENT_ID', 'cvf'),
+    kafkaTopicPrefix: read.text('KAFKA_TOPIC_PREFIX', ''),
     logLevel: read.oneOf('LOG_LEVEL', 'info', [
       'fatal',
       'error',
@@ -113,6 +119,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookToleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
     idempotencyTtlSeconds: read.integer('IDEMPOTENCY_TTL_SECONDS', 86_400, 3_600, 30 * 86_400),
   };
+  // Kafka's legal topic characters; the longest suffix (`cvf-projector`, 13) must still fit 249.
+  if (!/^[A-Za-z0-9._-]{0,200}$/.test(config.kafkaTopicPrefix)) {
+    read.problems.push(
+      `KAFKA_TOPIC_PREFIX: only letters, digits, '.', '_' and '-', at most 200 (got '${config.kafkaTopicPrefix}')`,
+    );
+  }
   if (mode === 'distributed' && kafkaBrokers.length === 0) {
     read.problems.push('KAFKA_BROKERS: required in distributed mode');
   }

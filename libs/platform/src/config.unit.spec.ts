@@ -19,6 +19,7 @@ describe('loadConfig', () => {
         DATABASE_URL: 'mysql://x',
         CVF_MODE: 'cluster',
         KAFKA_BROKERS: 'nohost',
+        KAFKA_TOPIC_PREFIX: 'staging/',
       });
     } catch (e) {
       error = e;
@@ -29,9 +30,15 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/DATABASE_URL: protocol must be one of postgres:, postgresql:/);
     expect(problems).toMatch(/CVF_MODE: must be one of embedded, distributed/);
     expect(problems).toMatch(/KAFKA_BROKERS: 'nohost' is not host:port/);
+    expect(problems).toMatch(/KAFKA_TOPIC_PREFIX: only letters, digits.*got 'staging\/'/);
   });
 
   it('given distributed mode, then Kafka brokers default to the local broker', () => {
     expect(loadConfig({ CVF_MODE: 'distributed' }).kafkaBrokers).toEqual(['127.0.0.1:9092']);
+  });
+
+  it('given a topic prefix, then it is kept for the Kafka names (none by default)', () => {
+    expect(loadConfig({}).kafkaTopicPrefix).toBe('');
+    expect(loadConfig({ KAFKA_TOPIC_PREFIX: 'staging.' }).kafkaTopicPrefix).toBe('staging.');
   });
 });

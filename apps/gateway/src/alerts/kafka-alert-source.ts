@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type Alert } from '@cvf/cache';
-import { ALERTS_TOPIC, KAFKA } from '@cvf/messaging';
+import { KAFKA, KAFKA_TOPICS, type KafkaTopics, kafkaTopics } from '@cvf/messaging';
 import { type Consumer, type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { type AlertSource, type AlertSubscription, parseAlert } from './alert-source.port';
@@ -20,15 +20,18 @@ export class KafkaAlertSource implements AlertSource, OnApplicationShutdown {
   private consumer: Consumer | null = null;
   private live: Promise<void> | null = null;
 
-  private topic = ALERTS_TOPIC;
+  private readonly topic: string;
 
-  constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_TOPICS) topics: KafkaTopics,
+  ) {
+    this.topic = topics.alerts;
+  }
 
   /** For tests: a source on another topic. */
   static onTopic(kafka: Kafka, topic: string): KafkaAlertSource {
-    const source = new KafkaAlertSource(kafka);
-    source.topic = topic;
-    return source;
+    return new KafkaAlertSource(kafka, { ...kafkaTopics(), alerts: topic });
   }
 
   async subscribe(companyId: string, listener: Listener): Promise<AlertSubscription> {

@@ -1,0 +1,226 @@
+import { Queue } from 'bullmq';
+import { type Redis } from 'ioredis';
+import { type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
+import { Client } from 'pg';
+// Deep imports, not the package indexes: those also export Nest modules, which jest cannot
+// load (NestJS 12 ships ES modules). The worker itself runs as a separate process below.
+import { type Alert } from '../../../libs/cache/src/alerts/alert';
+import { CacheKeys } from '../../../libs/cache/src/layout';
+import {
+  BullRecomputeScheduler,
+  type RecomputeJobData,
+  type RecomputeQueue,
+} from '../../../libs/cache/src/recompute/bull-recompute-scheduler';
+import { DirtyCohorts } from '../../../libs/cache/src/recompute/dirty-cohorts';
+import { connectRedis } from '../../../libs/cache/src/redis-connections';
+import { CompanyHistory, SyntheticLog } from '../../../libs/cache/src/testing/company-history';
+import {
+  deleteKeys,
+  readModelEnv,
+  type ReadModelEnv,
+  uniqueCacheOptions,
+} from '../../../libs/cache/src/testing/test-env';
+import { testKafka, uniqueName } from '../../../libs/messaging/src/testing/kafka-test-support';
+import { kafkaTopics } from '../../../libs/messaging/src/topics';
+import {
+  type AppProcess,
+  eventually,
+  startAppProcess,
+  untilReady,
+} from '../../../libs/platform/src/testing/app-process';
+import { type RecomputeJob } from '../../../libs/read-model/src/outbox/recompute-scheduler.port';
+import { testServices } from '../../../test/support/services';
+
+// Distributed mode's alert path for real: worker processes (CVF_MODE=distributed) recompute
+// from the read model and publish ThresholdBreached / CohortCapped to Kafka cvf.alerts.v1
+// (behind a topic prefix of this spec's own); an ops consumer reads the topic from the start.
+// Each alert condition must reach it once per (cohort, period), also across repeated and
+// crashed jobs, as seen by a consumer that dedupes by alert_id.
+
+jest.setTimeout(60_000);
+
+const options = uniqueCacheOptions('worker_kafka');
+const keys = new CacheKeys(options.prefix);
+const topicPrefix = `${uniqueName('test')}.`;
+const topics = kafkaTopics(topicPrefix);
+const log = new SyntheticLog();
+// DOMAIN.md's worked example: one breach (2020-01, period 1) and one capped cohort (2020-02).
+const history = new CompanyHistory('worked')
+  .register()
+  .spend('2020-01-01', 100_000)
+  .spend('2020-02-01', 100_000)
+  .spend('2020-04-01', 100_000)
+  .trade('2020-01-01', '0.8', 50_000)
+  .trade('2020-02-01', '0.8', 40_000)
+  .trade('2020-04-01', '0.5', 50_000)
+  .threshold(1, '0.25')
+  .pay('a', '1', '2020-01-01', 20_000)
+  .pay('b', '1', '2020-02-01', 10_000)
+  .pay('c', '2', '2020-02-01', 40_000)
+  .pay('d', '2', '2020-03-01', 30_000)
+  .pay('e', '3', '2020-04-01', 50_000);
+
+let env: ReadModelEnv;
+let redis: Redis;
+let queue: RecomputeQueue;
+let scheduler: BullRecomputeScheduler;
+let kafka: Kafka;
+let ops: Consumer;
+const received: KafkaMessage[] = [];
+let workers: AppProcess[] = [];
+
+const alertsOf = (messages: readonly KafkaMessage[]): Alert[] =>
+  messages.map((m) => JSON.parse(m.value!.toString('utf8')) as Alert);
+const ids = (messages: readonly KafkaMessage[]) => alertsOf(messages).map((a) => a.alert_id);
+const distinct = (messages: readonly KafkaMessage[]) => [...new Set(ids(messages))].sort();
+
+let lastJobs: readonly RecomputeJob[] = [];
+/** Projects the history's new events and schedules the cohorts they dirtied. */
+async function applyAndSchedule(): Promise<void> {
+  const batch = await env.apply(history.take(log));
+  lastJobs = batch.dirty;
+  await scheduler.schedule(batch.dirty);
+}
+/** Every scheduled recompute ran: nothing dirty, nothing waiting or active. */
+async function settled(): Promise<boolean> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  const pending = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  return pending === 0 && (await redis.hlen(keys.dirty('worked'))) === 0;
+}
+/** Waits until the ops consumer has seen `count` messages in all. */
+const seen = (count: number) =>
+  eventually(`${count} alert messages on ${topics.alerts}`, () => received.length >= count, 30_000);
+const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+
+beforeAll(async () => {
+  env = await readModelEnv('worker_kafka_alerts');
+  redis = await connectRedis(options.redisUrl, 'commands');
+  queue = new Queue<RecomputeJobData>(options.queueName, { connection: redis }) as RecomputeQueue;
+  queue.on('error', () => undefined);
+  scheduler = new BullRecomputeScheduler(queue, new DirtyCohorts(redis, keys, 600));
+  const workerEnv = {
+    CVF_MODE: 'distributed',
+    KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    DATABASE_URL: env.db.url,
+    REDIS_URL: options.redisUrl,
+    CACHE_PREFIX: options.prefix,
+    RECOMPUTE_QUEUE: options.queueName,
+    ALERTS_CHANNEL: options.alertsChannel,
+    WORKER_LOCK_DURATION_MS: '1500',
+    WORKER_STALLED_INTERVAL_MS: '1000',
+  };
+  workers = await Promise.all([0, 1].map(() => startAppProcess('worker', workerEnv)));
+  // Ready includes the Kafka producer: the worker created the topics on start.
+  await Promise.all(workers.map((w) => untilReady(w, 40_000)));
+  kafka = testKafka();
+  ops = kafka.consumer({ groupId: uniqueName('ops-dashboard'), maxWaitTimeInMs: 100 });
+  await ops.connect();
+  await ops.subscribe({ topics: [topics.alerts], fromBeginning: true });
+  await ops.run({
+    eachMessage: ({ message }) => {
+      received.push(message);
+      return Promise.resolve();
+    },
+  });
+});
+afterAll(async () => {
+  await ops?.disconnect();
+  for (const worker of alive()) worker.child.kill('SIGKILL');
+  await Promise.all(workers.map((w) => w.exited));
+  const admin = kafka?.admin();
+  await admin?.connect();
+  await admin?.deleteTopics({ topics: [topics.events, topics.alerts] }).catch(() => undefined);
+  await admin?.disconnect();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await deleteKeys(redis, `${options.prefix}:*`);
+  await redis.quit();
+  await env.close();
+});
+
+describe('worker alerts on Kafka (distributed mode)', () => {
+  it('given a breach and a capped cohort, then each is published once, keyed by company', async () => {
+    await applyAndSchedule();
+    await seen(2);
+    expect(ids(received).sort()).toEqual([
+      'breach:worked:2020-01-01:1',
+      'capped:worked:2020-02-01',
+    ]);
+    expect(received.map((m) => m.key?.toString())).toEqual(['worked', 'worked']);
+    const breach = alertsOf(received).find((a) => a.type === 'ThresholdBreached');
+    expect(breach).toMatchObject({
+      company_id: 'worked',
+      cohort_month: '2020-01-01',
+      period: 1,
+      month: '2020-02-01',
+      ratio: '0.100000',
+      minimum: '0.25',
+    });
+  });
+
+  it('given the same results recomputed again, then nothing is republished', async () => {
+    await scheduler.schedule(lastJobs.map((job) => ({ ...job, cohortMonths: 'all' as const })));
+    await eventually('the repeated recompute ran', settled, 20_000);
+    // One partition per company: a duplicate of the earlier alerts would arrive before the
+    // alert of a new breach. So when the new one is there, nothing else came in between.
+    history.pay('f', '3', '2020-05-20', 1_000);
+    await applyAndSchedule();
+    await seen(3);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(ids(received)).toHaveLength(3);
+    expect(ids(received.slice(2))).toEqual(['breach:worked:2020-04-01:1']);
+  });
+
+  it('given the breach waived and revoked, then it is published again, once', async () => {
+    history.override('2020-01-01', 1);
+    await applyAndSchedule();
+    await eventually('the waiver was recomputed', settled, 20_000);
+    history.revokeOverride('2020-01-01', 1);
+    await applyAndSchedule();
+    await seen(4);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(ids(received.slice(3))).toEqual(['breach:worked:2020-01-01:1']);
+  });
+
+  it('given the worker running a job killed, then another reruns it and a deduping consumer sees the new breach once', async () => {
+    // A new breach in a new cohort; the read model locked so the job blocks mid-recompute.
+    history.spend('2020-06-01', 100_000).trade('2020-06-01', '0.5', 50_000);
+    history.pay('g', '4', '2020-06-02', 2_000).pay('h', '4', '2020-07-02', 100);
+    const batch = await env.apply(history.take(log));
+    const lock = new Client({ connectionString: env.db.url });
+    await lock.connect();
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE read_model.company_positions IN ACCESS EXCLUSIVE MODE');
+    await scheduler.schedule(batch.dirty);
+    let holder: AppProcess | undefined;
+    await eventually('a worker holds the job', async () => {
+      const [active] = await queue.getJobs(['active']);
+      const pid = Number(active?.processedBy?.split(':').at(-1));
+      holder = workers.find((w) => w.child.pid === pid);
+      return holder !== undefined;
+    });
+    holder!.child.kill('SIGKILL');
+    await holder!.exited;
+    await lock.query('ROLLBACK');
+    await lock.end();
+
+    await eventually('the survivor reran the job', settled, 30_000);
+    await seen(5);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(alive()).toHaveLength(1);
+    expect(distinct(received)).toEqual(
+      [
+        'breach:worked:2020-01-01:1',
+        'breach:worked:2020-04-01:1',
+        'breach:worked:2020-06-01:1',
+        'capped:worked:2020-02-01',
+      ].sort(),
+    );
+    // At-least-once: the new breach arrived, possibly twice if the kill fell between
+    // publishing and recording; a consumer deduping by alert_id sees it once.
+    const fresh = ids(received.slice(4));
+    expect(fresh.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(fresh)).toEqual(new Set(['breach:worked:2020-06-01:1']));
+  });
+});
