@@ -28,6 +28,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger('relay');
   readonly relay: EventRelay;
   private leading = false;
+  private shuttingDown = false;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -39,7 +40,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
     this.relay = new EventRelay(store, pool, producer, {
       name: topics.events,
       topic: topics.events,
-      onError: (error) => this.logger.warn(`reading the log failed, retrying: ${String(error)}`),
+      onError: (error) => this.logger.warn(`relay: ${String(error)}; retrying`),
     });
   }
 
@@ -54,6 +55,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
         this.leading = true;
         this.logger.log('leading: publishing the event log to Kafka');
         this.relay.done.catch((error: unknown) => {
+          if (this.shuttingDown) return; // a batch still retrying when we were told to stop
           this.logger.error(
             `relay stopped: ${String(error)}; exiting so the orchestrator restarts it`,
           );
@@ -66,6 +68,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     await this.relay.stop();
   }
 }
@@ -83,10 +86,14 @@ export class RelayHealthController {
   @Get('ready')
   @HttpCode(200)
   ready() {
+    // Still ready while retrying a batch (restarting would not bring the broker back); the
+    // body says since when, for dashboards and alerts on relay lag.
+    const failing = this.service.relay.failingSince;
     return {
       status: 'ok',
       role: this.service.isLeading ? 'leader' : 'standby',
       published: this.service.relay.eventsPublished,
+      ...(failing && { retrying: { since: failing.since.toISOString(), error: failing.error } }),
     };
   }
 }

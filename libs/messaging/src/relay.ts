@@ -34,7 +34,10 @@ export interface RelayOptions {
   readonly name?: string;
   readonly topic?: string;
   readonly batchSize?: number;
+  /** Told every failure (reading the log, publishing, saving the checkpoint) before a retry. */
   readonly onError?: (error: unknown) => void;
+  /** Longest pause between two attempts at a batch (backoff doubles from 200 ms). */
+  readonly maxRetryDelayMs?: number;
 }
 
 /**
@@ -43,6 +46,11 @@ export interface RelayOptions {
  * batch (acks = all, idempotent producer, one request in flight), so a restart resumes without
  * loss; a crash between ack and checkpoint republishes that batch, which consumers skip (they
  * dedupe by per-company log position).
+ *
+ * A batch that cannot be published (broker down: kafkajs gives up on a connection after its
+ * own retries and throws) or checkpointed (PostgreSQL away) is retried with backoff until it
+ * succeeds or the relay is stopped: the relay never skips ahead and never gives up its place
+ * as leader over an outage, so it resumes by itself when the broker is back.
  *
  * Exactly one relay publishes at a time: it holds a PostgreSQL advisory lock on a dedicated
  * connection while it runs; a second instance waits as a hot standby.
@@ -54,6 +62,7 @@ export class EventRelay {
   private readonly name: string;
   private readonly topic: string;
   private published = 0;
+  private failing: { readonly since: Date; readonly error: string } | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -67,6 +76,11 @@ export class EventRelay {
 
   get eventsPublished(): number {
     return this.published;
+  }
+
+  /** Set while a batch is being retried: since when, and the latest error. */
+  get failingSince(): { readonly since: Date; readonly error: string } | null {
+    return this.failing;
   }
 
   /** Resolves once this instance leads and its subscription runs (or `stop` was called). */
@@ -109,9 +123,27 @@ export class EventRelay {
   private async publish(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch.at(-1);
     if (!last) return;
-    await this.producer.send({ topic: this.topic, acks: -1, messages: batch.map(encodeEvent) });
-    await this.saveCheckpoint(positionOf(last));
+    const messages = batch.map(encodeEvent);
+    await this.untilDone(() => this.producer.send({ topic: this.topic, acks: -1, messages }));
+    await this.untilDone(() => this.saveCheckpoint(positionOf(last)));
     this.published += batch.length;
+  }
+
+  /** Runs `attempt` until it succeeds; rethrows only once the relay is stopping. */
+  private async untilDone(attempt: () => Promise<unknown>): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      try {
+        await attempt();
+        this.failing = null;
+        return;
+      } catch (error) {
+        if (this.stopped) throw error;
+        this.failing = { since: this.failing?.since ?? new Date(), error: String(error) };
+        this.options.onError?.(error);
+        const delay = Math.min(this.options.maxRetryDelayMs ?? 5_000, 200 * 2 ** failures);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   private async loadCheckpoint(): Promise<LogPosition | null> {
@@ -132,9 +164,12 @@ export class EventRelay {
   }
 }
 
-/** The producer settings the relay relies on (NOTES.md: kafkajs idempotence needs them). */
-// Retries never give up: while the broker is away the relay waits (no checkpoint moves), and
-// it carries on where it stopped when the broker is back.
+/**
+ * The producer settings the relay relies on (NOTES.md: kafkajs idempotence needs them).
+ * The retry count is no promise: a broker that refuses connections makes kafkajs throw a
+ * non-retriable connection error after its broker-pool retries (seen here with a killed
+ * broker, after ~20 s). The relay retries such a batch itself (`untilDone`).
+ */
 export const RELAY_PRODUCER_CONFIG: ProducerConfig = {
   idempotent: true,
   maxInFlightRequests: 1,

@@ -29,13 +29,15 @@ export interface KafkaSettings {
   readonly topicPrefix?: string;
   /** Partitions of the topics when this process creates them. */
   readonly partitions?: number;
+  /** kafkajs's own logging (default WARN; tests that kill brokers silence it). */
+  readonly logLevel?: logLevel;
 }
 
 export function createKafka(settings: KafkaSettings): Kafka {
   return new KafkaClient({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
-    logLevel: logLevel.WARN,
+    logLevel: settings.logLevel ?? logLevel.WARN,
     retry: { initialRetryTime: 200 },
   });
 }
