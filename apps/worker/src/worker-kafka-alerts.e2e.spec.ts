@@ -87,9 +87,15 @@ async function settled(): Promise<boolean> {
   const pending = Object.values(counts).reduce((sum, n) => sum + n, 0);
   return pending === 0 && (await redis.hlen(keys.dirty('worked'))) === 0;
 }
+/** `eventually`, failing with what the workers logged (warnings and errors). */
+const waitFor = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000) =>
+  eventually(what, check, timeoutMs).catch((error: unknown) => {
+    const logs = workers.map((w) => `worker ${w.child.pid}:\n${w.output()}`).join('\n');
+    throw new Error(`${String(error)}\n${logs}`);
+  });
 /** Waits until the ops consumer has seen `count` messages in all. */
 const seen = (count: number) =>
-  eventually(`${count} alert messages on ${topics.alerts}`, () => received.length >= count, 30_000);
+  waitFor(`${count} alert messages on ${topics.alerts}`, () => received.length >= count);
 const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
 
 beforeAll(async () => {
@@ -109,6 +115,7 @@ beforeAll(async () => {
     ALERTS_CHANNEL: options.alertsChannel,
     WORKER_LOCK_DURATION_MS: '1500',
     WORKER_STALLED_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'warn',
   };
   workers = await Promise.all([0, 1].map(() => startAppProcess('worker', workerEnv)));
   // Ready includes the Kafka producer: the worker created the topics on start.
@@ -161,7 +168,7 @@ describe('worker alerts on Kafka (distributed mode)', () => {
 
   it('given the same results recomputed again, then nothing is republished', async () => {
     await scheduler.schedule(lastJobs.map((job) => ({ ...job, cohortMonths: 'all' as const })));
-    await eventually('the repeated recompute ran', settled, 20_000);
+    await waitFor('the repeated recompute ran', settled);
     // One partition per company: a duplicate of the earlier alerts would arrive before the
     // alert of a new breach. So when the new one is there, nothing else came in between.
     history.pay('f', '3', '2020-05-20', 1_000);
@@ -175,7 +182,7 @@ describe('worker alerts on Kafka (distributed mode)', () => {
   it('given the breach waived and revoked, then it is published again, once', async () => {
     history.override('2020-01-01', 1);
     await applyAndSchedule();
-    await eventually('the waiver was recomputed', settled, 20_000);
+    await waitFor('the waiver was recomputed', settled);
     history.revokeOverride('2020-01-01', 1);
     await applyAndSchedule();
     await seen(4);
@@ -194,7 +201,7 @@ describe('worker alerts on Kafka (distributed mode)', () => {
     await lock.query('LOCK TABLE read_model.company_positions IN ACCESS EXCLUSIVE MODE');
     await scheduler.schedule(batch.dirty);
     let holder: AppProcess | undefined;
-    await eventually('a worker holds the job', async () => {
+    await waitFor('a worker holds the job', async () => {
       const [active] = await queue.getJobs(['active']);
       const pid = Number(active?.processedBy?.split(':').at(-1));
       holder = workers.find((w) => w.child.pid === pid);
@@ -205,7 +212,7 @@ describe('worker alerts on Kafka (distributed mode)', () => {
     await lock.query('ROLLBACK');
     await lock.end();
 
-    await eventually('the survivor reran the job', settled, 30_000);
+    await waitFor('the survivor reran the job', settled);
     await seen(5);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(alive()).toHaveLength(1);

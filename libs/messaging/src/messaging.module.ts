@@ -7,7 +7,8 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { type Kafka, type Producer } from 'kafkajs';
+import { ClientKafka } from '@nestjs/microservices';
+import { type Kafka, logLevel, type Producer } from 'kafkajs';
 import { KafkaAlertPublisher } from './kafka-alert-publisher';
 import { RELAY_PRODUCER_CONFIG } from './relay';
 import {
@@ -22,6 +23,8 @@ export const KAFKA = Symbol.for('cvf.messaging.Kafka');
 export const KAFKA_PRODUCER = Symbol.for('cvf.messaging.Producer');
 /** This deployment's topic and group names (`KafkaTopics`). */
 export const KAFKA_TOPICS = Symbol.for('cvf.messaging.Topics');
+/** The NestJS microservices Kafka client alerts are published with (`publishesAlerts`). */
+export const ALERTS_CLIENT = Symbol.for('cvf.messaging.AlertsClient');
 
 class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
@@ -30,15 +33,18 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     private readonly topics: KafkaTopics,
     private readonly partitions: number,
+    private readonly alertsClient: ClientKafka | null,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await ensureTopics(this.kafka, this.topics, this.partitions);
     await this.producer.connect();
+    await this.alertsClient?.connect();
     this.logger.log('connected; topics ready');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.alertsClient?.close().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
 }
@@ -51,9 +57,24 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Global()
 @Module({})
 export class MessagingModule {
-  static forRoot(settings: KafkaSettings): DynamicModule {
+  static forRoot(
+    settings: KafkaSettings,
+    options: { readonly publishesAlerts?: boolean } = {},
+  ): DynamicModule {
     const partitions = settings.partitions ?? 6;
     const topics = kafkaTopics(settings.topicPrefix);
+    const alertsClient = options.publishesAlerts
+      ? new ClientKafka({
+          client: {
+            clientId: `${settings.clientId}-alerts`,
+            brokers: [...settings.brokers],
+            logLevel: settings.logLevel ?? logLevel.WARN,
+          },
+          producer: RELAY_PRODUCER_CONFIG,
+          producerOnlyMode: true,
+          send: { acks: -1 },
+        })
+      : null;
     return {
       module: MessagingModule,
       providers: [
@@ -64,14 +85,15 @@ export class MessagingModule {
           useFactory: (kafka: Kafka) => kafka.producer(RELAY_PRODUCER_CONFIG),
           inject: [KAFKA],
         },
+        { provide: ALERTS_CLIENT, useValue: alertsClient },
         {
           provide: KafkaLifecycle,
           useFactory: (kafka: Kafka, producer: Producer) =>
-            new KafkaLifecycle(kafka, producer, topics, partitions),
+            new KafkaLifecycle(kafka, producer, topics, partitions, alertsClient),
           inject: [KAFKA, KAFKA_PRODUCER],
         },
       ],
-      exports: [KAFKA, KAFKA_PRODUCER, KAFKA_TOPICS],
+      exports: [KAFKA, KAFKA_PRODUCER, KAFKA_TOPICS, ALERTS_CLIENT],
     };
   }
 }
@@ -82,11 +104,11 @@ export class MessagingModule {
  */
 export function kafkaAlerts(settings: KafkaSettings) {
   return {
-    module: MessagingModule.forRoot(settings),
+    module: MessagingModule.forRoot(settings, { publishesAlerts: true }),
     alertPublisher: {
-      useFactory: (producer: Producer, topics: KafkaTopics) =>
-        new KafkaAlertPublisher(producer, topics.alerts),
-      inject: [KAFKA_PRODUCER, KAFKA_TOPICS],
+      useFactory: (client: ClientKafka, topics: KafkaTopics) =>
+        new KafkaAlertPublisher(client, topics.alerts),
+      inject: [ALERTS_CLIENT, KAFKA_TOPICS],
     },
   };
 }

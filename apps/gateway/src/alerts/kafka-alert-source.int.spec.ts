@@ -1,3 +1,4 @@
+import { ClientKafka } from '@nestjs/microservices';
 import { type Alert } from '@cvf/cache';
 import { KafkaAlertPublisher, RELAY_PRODUCER_CONFIG } from '@cvf/messaging';
 import {
@@ -5,6 +6,7 @@ import {
   testKafka,
   uniqueName,
 } from '../../../../libs/messaging/src/testing/kafka-test-support';
+import { testServices } from '../../../../test/support/services';
 import { KafkaAlertSource } from './kafka-alert-source';
 
 // Distributed mode's SSE feed: alerts published to Kafka by the worker reach the listeners
@@ -14,8 +16,14 @@ it('delivers each company its own alerts from cvf.alerts.v1', async () => {
   const topic = uniqueName('cvf.alerts.test');
   await createTopic(kafka, topic, 2);
   const source = KafkaAlertSource.onTopic(kafka, topic);
-  const producer = kafka.producer(RELAY_PRODUCER_CONFIG);
-  await producer.connect();
+  // The worker's publisher as wired in distributed mode: the Nest microservices Kafka client.
+  const client = new ClientKafka({
+    client: { clientId: uniqueName('cvf-test-alerts'), brokers: testServices.kafkaBrokers },
+    producer: RELAY_PRODUCER_CONFIG,
+    producerOnlyMode: true,
+    send: { acks: -1 },
+  });
+  await client.connect();
   try {
     const received: Alert[] = [];
     const subscription = await source.subscribe('acme', (alert) => received.push(alert));
@@ -31,7 +39,7 @@ it('delivers each company its own alerts from cvf.alerts.v1', async () => {
       position: '1:1',
       detected_at: new Date().toISOString(),
     });
-    await new KafkaAlertPublisher(producer, topic).publish([
+    await new KafkaAlertPublisher(client, topic).publish([
       alert('acme', 1),
       alert('other', 1),
       alert('acme', 2),
@@ -45,7 +53,7 @@ it('delivers each company its own alerts from cvf.alerts.v1', async () => {
     ]);
     subscription.close();
   } finally {
-    await producer.disconnect();
+    await client.close();
     await source.onApplicationShutdown();
   }
 });
