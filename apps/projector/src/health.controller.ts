@@ -1,6 +1,7 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { postgresCheck, PG_POOL } from '@cvf/platform';
+import { kafkaCheck, postgresCheck, PG_POOL } from '@cvf/platform';
+import { KAFKA_PROBE, type KafkaProbe } from '@cvf/messaging';
 import { Pool } from 'pg';
 import { ProjectorService } from './projector.service';
 
@@ -15,6 +16,8 @@ export class ProjectorHealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly projector: ProjectorService,
+    // Distributed mode only: the log arrives through Kafka.
+    @Optional() @Inject(KAFKA_PROBE) private readonly kafka?: KafkaProbe,
   ) {}
 
   @Get('live')
@@ -27,6 +30,7 @@ export class ProjectorHealthController {
   ready() {
     return this.health.check([
       postgresCheck(this.indicators, this.pool),
+      ...(this.kafka ? [kafkaCheck(this.indicators, this.kafka)] : []),
       () => {
         const subscription = this.indicators.check('subscription');
         if (!this.projector.isSubscribed()) return subscription.down('not subscribed to the log');

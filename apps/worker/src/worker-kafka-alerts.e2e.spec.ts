@@ -147,6 +147,13 @@ afterAll(async () => {
 });
 
 describe('worker alerts on Kafka (distributed mode)', () => {
+  it('is ready only after checking Kafka too', async () => {
+    expect(await workers[0]!.get('/health/ready')).toMatchObject({
+      status: 200,
+      body: { info: { kafka: { status: 'up' }, redis: { status: 'up' } } },
+    });
+  });
+
   it('given a breach and a capped cohort, then each is published once, keyed by company', async () => {
     await applyAndSchedule();
     await seen(2);

@@ -15,6 +15,7 @@ import {
 } from '../../../test/support/services';
 import { decodeEvent } from './event-codec';
 import { KafkaEventSource } from './kafka-event-source';
+import { KafkaProbe } from './kafka-probe';
 import { EventRelay, RELAY_PRODUCER_CONFIG } from './relay';
 import { consumeUntil, createTopic, uniqueName } from './testing/kafka-test-support';
 import { type OwnBroker, startOwnBroker } from './testing/own-broker';
@@ -118,13 +119,22 @@ describe('the broker crashes and restarts under load', () => {
     await relay.start();
     relay.done.catch((error: unknown) => (relayFailed = error));
     const projector = await kafkaProjector(kafka, topic, 'rm_crash');
+    const probe = new KafkaProbe(kafka);
     const load = paymentLoad(store, companies, 'crash');
     try {
       await until('events flow through Kafka', () => projector.handled() > 50);
+      await probe.ping(); // readiness: up
       await broker.kill();
       const handledAtCrash = projector.handled();
+      await expect(probe.ping()).rejects.toThrow(); // readiness: down while the broker is
       await new Promise((resolve) => setTimeout(resolve, 3_000)); // writes go on meanwhile
       await broker.resume();
+      await until('readiness sees the broker again', () =>
+        probe.ping().then(
+          () => true,
+          () => false,
+        ),
+      );
       await until(
         'events flow again after the restart',
         () => projector.handled() > handledAtCrash,
@@ -138,6 +148,7 @@ describe('the broker crashes and restarts under load', () => {
       expect(await countEvents(pool)).toBeGreaterThan(written);
     } finally {
       await load.stop();
+      await probe.close();
       await projector.subscription.stop();
       await relay.stop();
     }

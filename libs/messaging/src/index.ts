@@ -4,3 +4,4 @@ export * from './relay';
 export * from './kafka-event-source';
 export * from './kafka-alert-publisher';
 export * from './messaging.module';
+export * from './kafka-probe';

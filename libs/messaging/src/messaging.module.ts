@@ -10,6 +10,7 @@ import {
 import { ClientKafka } from '@nestjs/microservices';
 import { type Kafka, logLevel, type Producer } from 'kafkajs';
 import { KafkaAlertPublisher } from './kafka-alert-publisher';
+import { KafkaProbe } from './kafka-probe';
 import { RELAY_PRODUCER_CONFIG } from './relay';
 import {
   createKafka,
@@ -23,6 +24,8 @@ export const KAFKA = Symbol.for('cvf.messaging.Kafka');
 export const KAFKA_PRODUCER = Symbol.for('cvf.messaging.Producer');
 /** This deployment's topic and group names (`KafkaTopics`). */
 export const KAFKA_TOPICS = Symbol.for('cvf.messaging.Topics');
+/** `KafkaProbe` for readiness checks of the services that depend on Kafka. */
+export const KAFKA_PROBE = Symbol.for('cvf.messaging.Probe');
 /** The NestJS microservices Kafka client alerts are published with (`publishesAlerts`). */
 export const ALERTS_CLIENT = Symbol.for('cvf.messaging.AlertsClient');
 
@@ -34,6 +37,7 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly topics: KafkaTopics,
     private readonly partitions: number,
     private readonly alertsClient: ClientKafka | null,
+    private readonly probe: KafkaProbe,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -44,6 +48,7 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.probe.close();
     await this.alertsClient?.close().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
@@ -87,13 +92,18 @@ export class MessagingModule {
         },
         { provide: ALERTS_CLIENT, useValue: alertsClient },
         {
+          provide: KAFKA_PROBE,
+          useFactory: (kafka: Kafka) => new KafkaProbe(kafka),
+          inject: [KAFKA],
+        },
+        {
           provide: KafkaLifecycle,
-          useFactory: (kafka: Kafka, producer: Producer) =>
-            new KafkaLifecycle(kafka, producer, topics, partitions, alertsClient),
-          inject: [KAFKA, KAFKA_PRODUCER],
+          useFactory: (kafka: Kafka, producer: Producer, probe: KafkaProbe) =>
+            new KafkaLifecycle(kafka, producer, topics, partitions, alertsClient, probe),
+          inject: [KAFKA, KAFKA_PRODUCER, KAFKA_PROBE],
         },
       ],
-      exports: [KAFKA, KAFKA_PRODUCER, KAFKA_TOPICS, ALERTS_CLIENT],
+      exports: [KAFKA, KAFKA_PRODUCER, KAFKA_TOPICS, ALERTS_CLIENT, KAFKA_PROBE],
     };
   }
 }

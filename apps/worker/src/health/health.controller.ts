@@ -1,7 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { CACHE_REDIS } from '@cvf/cache';
-import { postgresCheck, redisCheck, PG_POOL } from '@cvf/platform';
+import { kafkaCheck, postgresCheck, redisCheck, PG_POOL } from '@cvf/platform';
+import { KAFKA_PROBE, type KafkaProbe } from '@cvf/messaging';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { RecomputeWorker } from '../recompute.worker';
@@ -18,6 +19,8 @@ export class HealthController {
     @Inject(CACHE_REDIS) private readonly redis: Redis,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly worker: RecomputeWorker,
+    // Distributed mode only: alerts go to Kafka.
+    @Optional() @Inject(KAFKA_PROBE) private readonly kafka?: KafkaProbe,
   ) {}
 
   @Get('live')
@@ -31,6 +34,7 @@ export class HealthController {
     return this.health.check([
       redisCheck(this.indicators, this.redis),
       postgresCheck(this.indicators, this.pool),
+      ...(this.kafka ? [kafkaCheck(this.indicators, this.kafka)] : []),
       () => {
         const worker = this.indicators.check('worker');
         return this.worker.isRunning() ? worker.up() : worker.down('not taking jobs');

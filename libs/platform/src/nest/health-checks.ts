@@ -29,3 +29,12 @@ export function redisCheck(indicators: HealthIndicatorService, redis: { ping(): 
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
 }
+
+/** Kafka, where a service depends on it (distributed mode): the broker answers metadata. */
+export function kafkaCheck(indicators: HealthIndicatorService, kafka: { ping(): Promise<void> }) {
+  return () =>
+    indicators
+      .check('kafka')
+      .attempt(() => kafka.ping())
+      .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
+}
