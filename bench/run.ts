@@ -1,3 +1,4 @@
+import { distributedBench } from './distributed.bench';
 import { engineBench } from './engine.bench';
 import { gatewayBench } from './gateway.bench';
 import { ingestBench } from './ingest.bench';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     gateway: gatewayBench,
     recompute: recomputeBench,
     rebuild: rebuildBench,
+    distributed: distributedBench,
   };
   for (const [name, suite] of Object.entries(suites)) {
     if (only && only !== name) continue;

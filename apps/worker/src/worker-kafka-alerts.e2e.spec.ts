@@ -13,7 +13,8 @@ import {
 } from '../../../libs/cache/src/recompute/bull-recompute-scheduler';
 import { DirtyCohorts } from '../../../libs/cache/src/recompute/dirty-cohorts';
 import { connectRedis } from '../../../libs/cache/src/redis-connections';
-import { CompanyHistory, SyntheticLog } from '../../../libs/cache/src/testing/company-history';
+import { SyntheticLog } from '../../../libs/cache/src/testing/company-history';
+import { workedHistory } from '../../../libs/cache/src/testing/worked-example';
 import {
   deleteKeys,
   readModelEnv,
@@ -44,21 +45,7 @@ const keys = new CacheKeys(options.prefix);
 const topicPrefix = `${uniqueName('test')}.`;
 const topics = kafkaTopics(topicPrefix);
 const log = new SyntheticLog();
-// DOMAIN.md's worked example: one breach (2020-01, period 1) and one capped cohort (2020-02).
-const history = new CompanyHistory('worked')
-  .register()
-  .spend('2020-01-01', 100_000)
-  .spend('2020-02-01', 100_000)
-  .spend('2020-04-01', 100_000)
-  .trade('2020-01-01', '0.8', 50_000)
-  .trade('2020-02-01', '0.8', 40_000)
-  .trade('2020-04-01', '0.5', 50_000)
-  .threshold(1, '0.25')
-  .pay('a', '1', '2020-01-01', 20_000)
-  .pay('b', '1', '2020-02-01', 10_000)
-  .pay('c', '2', '2020-02-01', 40_000)
-  .pay('d', '2', '2020-03-01', 30_000)
-  .pay('e', '3', '2020-04-01', 50_000);
+const history = workedHistory('worked');
 
 let env: ReadModelEnv;
 let redis: Redis;

@@ -7,6 +7,7 @@ import { KafkaEventSource } from './kafka-event-source';
 import { EventRelay, RELAY_PRODUCER_CONFIG } from './relay';
 import { createTopic, testKafka, uniqueName } from './testing/kafka-test-support';
 import { writePortfolio } from './testing/portfolio-events';
+import { countEvents, projectEmbedded, until } from './testing/projection-check';
 
 // Distributed mode end to end below the HTTP layer: log → relay → Kafka → two projector
 // instances in one consumer group (with rebalances) → read models identical to the embedded
@@ -33,35 +34,6 @@ afterAll(async () => {
   await pool.end();
   await database.drop();
 });
-
-async function projectEmbedded(schema: string): Promise<void> {
-  await migrateReadModel(pool, schema);
-  const projection = new ReadModelProjection(pool, schema);
-  let checkpoint = null;
-  for (;;) {
-    const page = await store.readAll(checkpoint, 500);
-    if (page.events.length === 0) return;
-    await projection.applyBatch(page.events);
-    checkpoint = page.checkpoint;
-  }
-}
-
-async function countEvents(): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
-  return Number(rows[0]?.n ?? 0);
-}
-
-async function until(
-  what: string,
-  condition: () => Promise<boolean>,
-  timeoutMs = 45_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 it('two projector instances sharing the partitions, with rebalances, build the same read models as embedded mode', async () => {
   const topic = uniqueName('cvf.events.projection');
@@ -105,13 +77,13 @@ it('two projector instances sharing the partitions, with rebalances, build the s
       Promise.resolve(assigned[1].length === 4),
     );
 
-    await projectEmbedded('rm_embedded');
+    await projectEmbedded(pool, store, 'rm_embedded');
     const expected = await readModelChecksum(pool, 'rm_embedded');
     await until('the Kafka-fed read models equal the embedded ones', async () => {
       return (await readModelChecksum(pool, 'rm_kafka')) === expected;
     });
     expect(await readModelChecksum(pool, 'rm_kafka')).toBe(expected);
-    expect(handled[0] + handled[1]).toBeGreaterThanOrEqual(await countEvents());
+    expect(handled[0] + handled[1]).toBeGreaterThanOrEqual(await countEvents(pool));
   } finally {
     await first.stop();
     await second.stop();

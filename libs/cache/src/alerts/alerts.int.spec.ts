@@ -4,7 +4,8 @@ import { CohortCache } from '../cohort-cache';
 import { CacheKeys } from '../layout';
 import { CohortRecomputer } from '../recompute/recomputer';
 import { connectRedis } from '../redis-connections';
-import { CompanyHistory, SyntheticLog } from '../testing/company-history';
+import { SyntheticLog } from '../testing/company-history';
+import { workedHistory } from '../testing/worked-example';
 import {
   deleteKeys,
   readModelEnv,
@@ -25,20 +26,7 @@ let subscriber: Redis;
 let recomputer: CohortRecomputer;
 const received: Alert[] = [];
 const log = new SyntheticLog();
-const history = new CompanyHistory('worked')
-  .register()
-  .spend('2020-01-01', 100_000)
-  .spend('2020-02-01', 100_000)
-  .spend('2020-04-01', 100_000)
-  .trade('2020-01-01', '0.8', 50_000)
-  .trade('2020-02-01', '0.8', 40_000)
-  .trade('2020-04-01', '0.5', 50_000)
-  .threshold(1, '0.25')
-  .pay('a', '1', '2020-01-01', 20_000)
-  .pay('b', '1', '2020-02-01', 10_000)
-  .pay('c', '2', '2020-02-01', 40_000)
-  .pay('d', '2', '2020-03-01', 30_000)
-  .pay('e', '3', '2020-04-01', 50_000);
+const history = workedHistory('worked');
 
 /** Applies the history's new events and recomputes what they dirtied. */
 async function applyAndRecompute(): Promise<void> {

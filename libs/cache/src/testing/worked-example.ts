@@ -7,6 +7,7 @@ import {
   Dec,
   type CashflowDocument,
 } from '@cvf/domain';
+import { CompanyHistory } from './company-history';
 
 /** DOMAIN.md's worked example as engine inputs (months: 2020-01 = 2020 * 12). */
 const JAN = 2020 * 12;
@@ -38,3 +39,24 @@ export const BEST: CashflowView = {
 };
 export const workedDocument = (view: CashflowView = { kind: 'actual' }): CashflowDocument =>
   cashflowDocument(computeCompanyCashflows(workedTotals, workedTerms, view));
+
+/**
+ * The same example as a company's event history, for specs that project it: one breach
+ * (2020-01, period 1) and one capped cohort (2020-02).
+ */
+export function workedHistory(companyId: string): CompanyHistory {
+  return new CompanyHistory(companyId)
+    .register()
+    .spend('2020-01-01', 100_000)
+    .spend('2020-02-01', 100_000)
+    .spend('2020-04-01', 100_000)
+    .trade('2020-01-01', '0.8', 50_000)
+    .trade('2020-02-01', '0.8', 40_000)
+    .trade('2020-04-01', '0.5', 50_000)
+    .threshold(1, '0.25')
+    .pay('a', '1', '2020-01-01', 20_000)
+    .pay('b', '1', '2020-02-01', 10_000)
+    .pay('c', '2', '2020-02-01', 40_000)
+    .pay('d', '2', '2020-03-01', 30_000)
+    .pay('e', '3', '2020-04-01', 50_000);
+}

@@ -3,19 +3,14 @@ import { type EventStore, type LogPosition } from '@cvf/event-store';
 import { toNewEvent } from '@cvf/platform';
 import { migrateReadModel, ReadModelProjection } from '@cvf/read-model';
 import { type Pool } from 'pg';
+import { eventually } from '../../../platform/src/testing/app-process';
 
-/** Polls until `condition` holds; fails naming `what` otherwise. */
-export async function until(
+/** `eventually` with the patience of Kafka tests (rebalances take seconds here). */
+export const until = (
   what: string,
   condition: () => Promise<boolean> | boolean,
   timeoutMs = 45_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+): Promise<void> => eventually(what, condition, timeoutMs);
 
 export async function countEvents(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
