@@ -1,10 +1,19 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
+import { IngestHealthController } from './health/health.controller';
 import { IngestModule } from './ingest.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  @Module({ imports: [DatabaseModule.forRoot(config), IngestModule] })
+  @Module({
+    imports: [
+      DatabaseModule.forRoot(config),
+      IngestModule,
+      TerminusModule.forRoot({ logger: false }),
+    ],
+    controllers: [IngestHealthController],
+  })
   class IngestAppModule {}
 
   const app = await createHttpApp(IngestAppModule, config, {
@@ -18,4 +27,7 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`ingest failed to start: ${String(error)}\n`);
+  process.exit(1);
+});

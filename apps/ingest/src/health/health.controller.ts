@@ -1,0 +1,33 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { postgresCheck, PG_POOL } from '@cvf/platform';
+import { Pool } from 'pg';
+
+/**
+ * Liveness stays cheap (the process answers); readiness really asks PostgreSQL, where every
+ * write goes (the event store and ingest's own tables). 503 naming the failing check otherwise.
+ * The standalone ingest app only: in the all-in-one process the gateway's /health serves.
+ */
+@ApiTags('health')
+@Controller('health')
+export class IngestHealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: PostgreSQL answers (503 otherwise)' })
+  ready() {
+    return this.health.check([postgresCheck(this.indicators, this.pool)]);
+  }
+}

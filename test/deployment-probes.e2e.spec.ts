@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { uniqueCacheOptions } from '../libs/cache/src/testing/test-env';
+import { createKafka, kafkaTopics } from '../libs/messaging/src/topics';
+import { uniqueName } from '../libs/messaging/src/testing/kafka-test-support';
+import {
+  type AppName,
+  type AppProcess,
+  startAppProcess,
+  stopAppProcess,
+  untilReady,
+} from '../libs/platform/src/testing/app-process';
+import { createTestDatabase, type TestDatabase, testServices } from './support/services';
+
+// What the orchestrators ask of each service is really there: every HTTP probe path in
+// k8s/deployments.yaml, and the health check docker-compose.yml gives every app, answers 200
+// from the built app started as its manifest starts it (distributed mode, real PostgreSQL,
+// Redis and Kafka). A probe path a service does not serve keeps its pods from ever being ready.
+
+jest.setTimeout(120_000);
+
+const ROOT = join(__dirname, '..');
+
+interface Probed {
+  readonly app: AppName;
+  readonly paths: readonly string[];
+}
+
+/** Deployment containers: the app their command runs and the paths their probes GET. */
+function manifestProbes(): Probed[] {
+  const text = readFileSync(join(ROOT, 'k8s/deployments.yaml'), 'utf8');
+  const probed: Probed[] = [];
+  for (const document of parseAllDocuments(text)) {
+    const manifest = document.toJS() as {
+      kind?: string;
+      spec?: { template?: { spec?: { containers?: Container[] } } };
+    };
+    if (manifest.kind !== 'Deployment') continue;
+    for (const container of manifest.spec?.template?.spec?.containers ?? []) {
+      const main = (container.command ?? []).find((part) => part.endsWith('main.js'));
+      const app = main?.match(/dist\/apps\/([a-z-]+)\/src\/main\.js$/)?.[1] as AppName | undefined;
+      if (!app) throw new Error(`container ${container.name} does not run an app's main.js`);
+      const paths = [container.livenessProbe, container.readinessProbe, container.startupProbe]
+        .map((probe) => probe?.httpGet?.path)
+        .filter((path): path is string => path !== undefined);
+      probed.push({ app, paths: [...new Set(paths)] });
+    }
+  }
+  return probed;
+}
+interface Container {
+  readonly name: string;
+  readonly command?: string[];
+  readonly livenessProbe?: Probe;
+  readonly readinessProbe?: Probe;
+  readonly startupProbe?: Probe;
+}
+interface Probe {
+  readonly httpGet?: { readonly path?: string };
+}
+
+/** The path of docker-compose's shared app health check (`fetch('http://…:3000<path>')`). */
+function composeHealthPath(): string {
+  const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+  const path = text.match(/fetch\('http:\/\/127\.0\.0\.1:3000(\/[^']*)'\)/)?.[1];
+  if (!path) throw new Error('docker-compose.yml: no app health check found');
+  return path;
+}
+
+let database: TestDatabase;
+const started: AppProcess[] = [];
+const prefix = `${uniqueName('test')}.`;
+
+beforeAll(async () => {
+  database = await createTestDatabase('deployment_probes');
+});
+afterAll(async () => {
+  await Promise.all(started.map((app) => stopAppProcess(app)));
+  await database.drop();
+});
+
+it('every Deployment probe and the compose health check answer 200 from the built apps', async () => {
+  const probes = manifestProbes();
+  expect(probes.map((p) => p.app).sort()).toEqual(
+    ['gateway', 'ingest', 'projector', 'relay', 'worker'].sort(),
+  );
+  const cache = uniqueCacheOptions('probes');
+  const env = {
+    CVF_MODE: 'distributed',
+    DATABASE_URL: database.url,
+    REDIS_URL: testServices.redisUrl,
+    KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    CACHE_PREFIX: cache.prefix,
+    RECOMPUTE_QUEUE: cache.queueName,
+    ALERTS_CHANNEL: cache.alertsChannel,
+  };
+  // One at a time: each app migrates its schemas on start.
+  for (const { app } of probes) {
+    const process = await startAppProcess(app, env);
+    started.push(process);
+    await untilReady(process, 60_000);
+  }
+  const compose = composeHealthPath();
+  const answers: string[] = [];
+  for (const [i, { app, paths }] of probes.entries()) {
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of new Set([...paths, compose])) {
+      const { status } = await started[i]!.get(path);
+      answers.push(`${app} ${path} ${status}`);
+    }
+  }
+  expect(answers.filter((answer) => !answer.endsWith(' 200'))).toEqual([]);
+});
+
+afterAll(async () => {
+  const admin = createKafka({
+    brokers: testServices.kafkaBrokers,
+    clientId: uniqueName('t'),
+  }).admin();
+  await admin.connect();
+  const topics = kafkaTopics(prefix);
+  await admin.deleteTopics({ topics: [topics.events, topics.alerts] }).catch(() => undefined);
+  await admin.disconnect();
+});
