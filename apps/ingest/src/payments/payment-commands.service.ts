@@ -18,6 +18,14 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
 /** Runs payment commands against `payment-<company>-<payment>` streams of a registered company. */
 @Injectable()
 export class PaymentCommands {
+  /**
+   * Companies seen registered. A company is never unregistered (no event removes one), so a
+   * positive answer stays true and saves a log read on every payment and webhook; a negative
+   * one is always asked again. Bounded: cleared when it grows past the limit.
+   */
+  private readonly knownCompanies = new Set<string>();
+  private static readonly KNOWN_COMPANIES_LIMIT = 100_000;
+
   constructor(
     private readonly writer: StreamWriter,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -47,8 +55,13 @@ export class PaymentCommands {
   }
 
   async requireCompany(companyId: string): Promise<void> {
+    if (this.knownCompanies.has(companyId)) return;
     const first = await this.store.readStream(companyStreamId(companyId), { maxCount: 1 });
     if (first.length === 0) throw new NotFoundError('company', { company_id: companyId });
+    if (this.knownCompanies.size >= PaymentCommands.KNOWN_COMPANIES_LIMIT) {
+      this.knownCompanies.clear();
+    }
+    this.knownCompanies.add(companyId);
   }
 
   private async requirePayment(companyId: string, paymentId: string): Promise<void> {

@@ -135,14 +135,18 @@ async function writeEntries(
     throw new AppendOrderConflict();
   }
 
-  const lastWritten = await insertEvents(client, settings.chunkSize, appends);
+  // Also signals the subscribers' channel (delivered at commit, only if we commit).
+  const lastWritten = await insertEvents(
+    client,
+    settings.chunkSize,
+    appends,
+    settings.notifyChannel,
+  );
   await recordNewVersions(
     client,
     settings.chunkSize,
     appends.filter((d) => d.streamExisted),
   );
-  // Delivered at commit, and only if the transaction commits.
-  if (lastWritten) await client.query("SELECT pg_notify($1, '')", [settings.notifyChannel]);
   return { decisions, lastWritten };
 }
 
