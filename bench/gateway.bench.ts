@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { deleteKeys, type Stack, startStack } from '../apps/gateway/src/testing/stack';
 import { TagWatcher } from '../apps/gateway/src/testing/tag-watcher';
 import { verdict } from './harness';
+import { type Load, openLoop, p50p99, percentile, send } from './load';
 
 /**
  * The gateway's hot path and read-your-writes, in the all-in-one wiring (ingest, projector,
@@ -30,7 +31,10 @@ const COHORTS = 60;
 const CUSTOMERS_PER_COHORT = 12;
 const LOAD_SECONDS = 10;
 const CONNECTIONS = 64;
-const WRITES_PER_SECOND = 500;
+/** The freshness writes: as a client with CONNECTIONS connections. */
+const WRITES: Load = { rate: 500, seconds: LOAD_SECONDS, inFlight: CONNECTIONS };
+/** A write whose rollup is not tagged by then counts as failed (rather than hanging the run). */
+const VISIBLE_TIMEOUT_MS = 10_000;
 
 interface AutocannonResult {
   readonly requests: { readonly average: number; readonly total: number };
@@ -50,17 +54,6 @@ const autocannon = createRequire(__filename)('autocannon') as Autocannon;
 
 const month = (index: number) =>
   `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-
-async function send(base: string, method: string, path: string, body?: object) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** Terms through the command routes, payments as one CSV upload; returns the last position. */
 async function loadCompany(base: string): Promise<string> {
@@ -138,11 +131,8 @@ function redisGetBaseline(redisUrl: string): Promise<number> {
   });
 }
 
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
 /**
- * Payments posted at WRITES_PER_SECOND (at most 64 in flight, as a client with 64
+ * Payments posted on the WRITES schedule (at most 64 in flight, as a client with 64
  * connections) into the last cohort of the loaded company. For every write: the time from
  * its 201 until the cached rollup reflects it; for every 10th also until
  * `GET /cashflows?min_position=` answers 200 (the full user-visible path).
@@ -170,7 +160,9 @@ async function measureFreshness(base: string, watcher: TagWatcher) {
     const written = performance.now();
     writes.push(written - posted);
     const reads: Promise<void>[] = [
-      watcher.reached(position).then(() => void tagged.push(performance.now() - written)),
+      watcher
+        .reached(position, VISIBLE_TIMEOUT_MS)
+        .then(() => void tagged.push(performance.now() - written)),
     ];
     if (i % 10 === 0) {
       reads.push(
@@ -185,19 +177,9 @@ async function measureFreshness(base: string, watcher: TagWatcher) {
     }
     await Promise.all(reads);
   };
-  const total = WRITES_PER_SECOND * LOAD_SECONDS;
-  const inFlight = new Set<Promise<void>>();
-  const started = performance.now();
-  for (let i = 0; i < total; i++) {
-    const wait = started + (i * 1000) / WRITES_PER_SECOND - performance.now();
-    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    while (inFlight.size >= CONNECTIONS) await Promise.race(inFlight);
-    const task = writeThenRead(i).catch(() => void (failures += 1));
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
-  }
-  const issuedPerSecond = total / ((performance.now() - started) / 1000);
-  await Promise.all(inFlight);
+  const { issued: total, issuedPerSecond } = await openLoop(WRITES, (i) =>
+    writeThenRead(i).catch(() => void (failures += 1)),
+  );
   for (const list of [tagged, served, writes]) list.sort((a, b) => a - b);
   return { tagged, served, writes, failures, total, issuedPerSecond };
 }
@@ -268,17 +250,14 @@ export async function gatewayBench(): Promise<boolean> {
     const small = await loadTest(`${base}/companies/${SMALL_COMPANY}/cashflows`, 5);
 
     const watcher = new TagWatcher(stack.redis, stack.cache.prefix, COMPANY);
-    const fresh = await measureFreshness(base, watcher);
-    const ms = (list: readonly number[], p: number) => percentile(list, p).toFixed(1);
+    const fresh = await measureFreshness(base, watcher).finally(() => watcher.close());
     console.log(
       `  freshness: ${fresh.total} payments issued at ${fresh.issuedPerSecond.toFixed(0)}/s ` +
-        `(≤ ${CONNECTIONS} in flight), ${fresh.failures} failed; write → 201: p50 ` +
-        `${ms(fresh.writes, 50)} ms, p99 ${ms(fresh.writes, 99)} ms`,
+        `(≤ ${CONNECTIONS} in flight), ${fresh.failures} failed; write → 201: ${p50p99(fresh.writes)}`,
     );
     console.log(
-      `  201 → rollup reflects it: p50 ${ms(fresh.tagged, 50)} ms, p99 ${ms(fresh.tagged, 99)} ms; ` +
-        `201 → GET ?min_position 200 (every 10th): p50 ${ms(fresh.served, 50)} ms, ` +
-        `p99 ${ms(fresh.served, 99)} ms`,
+      `  201 → rollup reflects it: ${p50p99(fresh.tagged)}; ` +
+        `201 → GET ?min_position 200 (every 10th): ${p50p99(fresh.served)}`,
     );
     const p99 = Math.max(percentile(fresh.tagged, 99), percentile(fresh.served, 99));
     const freshEnough =

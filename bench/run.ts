@@ -4,6 +4,7 @@ import { gatewayBench } from './gateway.bench';
 import { ingestBench } from './ingest.bench';
 import { rebuildBench } from './rebuild.bench';
 import { recomputeBench } from './recompute.bench';
+import { relayBench } from './relay.bench';
 
 /**
  * `npm run bench`: every benchmark prints its figures and its ratio to a baseline measured in
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     recompute: recomputeBench,
     rebuild: rebuildBench,
     distributed: distributedBench,
+    relay: relayBench,
   };
   for (const [name, suite] of Object.entries(suites)) {
     if (only && only !== name) continue;

@@ -4,6 +4,7 @@ import { comparePositions, decodePosition } from '@cvf/event-store';
 import { RedisAlertSource } from './alerts/redis-alert-source';
 import { call, withMin, write } from './testing/gateway-http';
 import { type GatewayTestApp, startGatewayTestApp } from './testing/gateway-test-app';
+import { readUntil } from './testing/sse-reader';
 
 /**
  * The live alert stream (SSE over a real socket), the audit trail of the event log, and
@@ -17,34 +18,6 @@ beforeAll(async () => {
   base = await stack.listen();
 }, 30_000);
 afterAll(() => stack?.close());
-
-/** Reads an SSE response until `until` matches the text so far (or the time runs out). */
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  until: RegExp,
-  timeoutMs = 10_000,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + timeoutMs;
-  while (!until.test(text)) {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no ${String(until)} in:\n${text}`)),
-        deadline - Date.now(),
-      );
-    });
-    try {
-      const chunk = await Promise.race([reader.read(), timeout]);
-      if (chunk.done) throw new Error(`stream ended before ${String(until)}:\n${text}`);
-      text += decoder.decode(chunk.value, { stream: true });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  return text;
-}
 
 describe('GET /companies/:id/breaches/stream', () => {
   it('given a subscriber, when payments breach a threshold, then it receives ThresholdBreached with the alert id', async () => {

@@ -12,15 +12,36 @@ export const WORKED_PAYMENTS = [
   { payment_id: 'p5', customer_id: '3', payment_date: '2020-04-01', amount: '500.00' },
 ] as const;
 
+/** A write that must succeed, returning its log position: in-process or over HTTP. */
+export type WriteFn = (method: 'POST', path: string, body: object) => Promise<string>;
+type Target = NestFastifyApplication | WriteFn;
+const writerOf = (target: Target): WriteFn =>
+  typeof target === 'function' ? target : (method, path, body) => write(target, method, path, body);
+
+/** A `WriteFn` over HTTP, for apps running in their own processes (e.g. ingest at `base`). */
+export function httpWriter(base: string): WriteFn {
+  return async (method, path, body) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    const position = (JSON.parse(text) as { position?: unknown }).position;
+    if (response.status >= 300 || typeof position !== 'string') {
+      throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    }
+    return position;
+  };
+}
+
 /** Registration, spend, trades and the threshold; returns the last position. */
-export async function writeWorkedTerms(
-  app: NestFastifyApplication,
-  companyId: string,
-): Promise<string> {
-  await write(app, 'POST', '/companies', { id: companyId, name: `Worked ${companyId}` });
+export async function writeWorkedTerms(target: Target, companyId: string): Promise<string> {
+  const send = writerOf(target);
+  await send('POST', '/companies', { id: companyId, name: `Worked ${companyId}` });
   const company = `/companies/${companyId}`;
   for (const month of ['2020-01', '2020-02', '2020-04']) {
-    await write(app, 'POST', `${company}/spends`, { cohort_month: month, planned_spend: '1000' });
+    await send('POST', `${company}/spends`, { cohort_month: month, planned_spend: '1000' });
   }
   const trades = [
     ['2020-01', '0.8', '500'],
@@ -28,33 +49,31 @@ export async function writeWorkedTerms(
     ['2020-04', '0.5', '500'],
   ] as const;
   for (const [cohort_month, sharing_percentage, cash_cap] of trades) {
-    await write(app, 'POST', `${company}/trades`, { cohort_month, sharing_percentage, cash_cap });
+    await send('POST', `${company}/trades`, { cohort_month, sharing_percentage, cash_cap });
   }
-  return write(app, 'POST', `${company}/thresholds`, {
+  return send('POST', `${company}/thresholds`, {
     payment_period_month: 1,
     minimum_payment_percent: '0.25',
   });
 }
 
 export async function writeWorkedPayments(
-  app: NestFastifyApplication,
+  target: Target,
   companyId: string,
   payments: readonly object[] = WORKED_PAYMENTS,
 ): Promise<string> {
+  const send = writerOf(target);
   let position = '';
   for (const payment of payments) {
-    position = await write(app, 'POST', `/companies/${companyId}/payments`, payment);
+    position = await send('POST', `/companies/${companyId}/payments`, payment);
   }
   return position;
 }
 
 /** The whole example; returns the position of the last write. */
-export async function writeWorkedExample(
-  app: NestFastifyApplication,
-  companyId: string,
-): Promise<string> {
-  await writeWorkedTerms(app, companyId);
-  return writeWorkedPayments(app, companyId);
+export async function writeWorkedExample(target: Target, companyId: string): Promise<string> {
+  await writeWorkedTerms(target, companyId);
+  return writeWorkedPayments(target, companyId);
 }
 
 /**

@@ -11,12 +11,23 @@ import {
   stopAppProcess,
   untilReady,
 } from '../libs/platform/src/testing/app-process';
+import { readUntil } from '../apps/gateway/src/testing/sse-reader';
+import {
+  cliDocument,
+  httpWriter,
+  writeWorkedPayments,
+  writeWorkedTerms,
+} from '../apps/gateway/src/testing/worked-example';
 import { createTestDatabase, type TestDatabase, testServices } from './support/services';
 
-// What the orchestrators ask of each service is really there: every HTTP probe path in
-// k8s/deployments.yaml, and the health check docker-compose.yml gives every app, answers 200
-// from the built app started as its manifest starts it (distributed mode, real PostgreSQL,
-// Redis and Kafka). A probe path a service does not serve keeps its pods from ever being ready.
+// Distributed mode as deployed: each app of k8s/deployments.yaml started as its manifest
+// starts it, in its own process, on real PostgreSQL, Redis and Kafka.
+// 1. What the orchestrators ask of each service is really there: every HTTP probe path of the
+//    manifests, and the health check docker-compose.yml gives every app, answers 200 (a probe
+//    path a service does not serve keeps its pods from ever being ready).
+// 2. Writes through ingest come out of the gateway with DOMAIN.md's numbers, exactly the CLI's
+//    document, after the trip relay → Kafka → projector → outbox → BullMQ worker → Redis; and
+//    the breach reaches the gateway's SSE stream through Kafka cvf.alerts.v1.
 
 jest.setTimeout(120_000);
 
@@ -73,12 +84,18 @@ const started: AppProcess[] = [];
 const prefix = `${uniqueName('test')}.`;
 
 beforeAll(async () => {
-  database = await createTestDatabase('deployment_probes');
+  database = await createTestDatabase('distributed_mode');
 });
 afterAll(async () => {
   await Promise.all(started.map((app) => stopAppProcess(app)));
   await database.drop();
 });
+
+const running = (app: AppName): AppProcess => {
+  const found = started.find((process) => process.app === app);
+  if (!found) throw new Error(`${app} was not started`);
+  return found;
+};
 
 it('every Deployment probe and the compose health check answer 200 from the built apps', async () => {
   const probes = manifestProbes();
@@ -112,6 +129,36 @@ it('every Deployment probe and the compose health check answer 200 from the buil
     }
   }
   expect(answers.filter((answer) => !answer.endsWith(' 200'))).toEqual([]);
+});
+
+it('given the worked example written through ingest, then the gateway serves the CLI’s document and streams the breach from Kafka', async () => {
+  const ingest = httpWriter(running('ingest').base);
+  const gateway = running('gateway').base;
+  const terms = await writeWorkedTerms(ingest, 'worked');
+
+  const aborter = new AbortController();
+  const stream = await fetch(
+    `${gateway}/companies/worked/breaches/stream?min_position=${encodeURIComponent(terms)}`,
+    { signal: aborter.signal },
+  );
+  expect(stream.status).toBe(200);
+  const reader = stream.body!.getReader();
+  try {
+    await readUntil(reader, /: alerts of worked\n\n/, 30_000); // subscribed to the alerts topic
+    const position = await writeWorkedPayments(ingest, 'worked');
+
+    const reply = await fetch(
+      `${gateway}/companies/worked/cashflows?min_position=${encodeURIComponent(position)}`,
+    );
+    expect(reply.status).toBe(200);
+    expect(await reply.text()).toBe(cliDocument());
+
+    const text = await readUntil(reader, /event: ThresholdBreached\ndata: .*\n\n/, 30_000);
+    expect(/id: (.*)\nevent: ThresholdBreached/.exec(text)?.[1]).toBe('breach:worked:2020-01-01:1');
+  } finally {
+    aborter.abort();
+    await reader.cancel().catch(() => undefined);
+  }
 });
 
 afterAll(async () => {
