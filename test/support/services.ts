@@ -42,6 +42,18 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       const client = new Client({ connectionString: testServices.postgresAdminUrl });
       await client.connect();
       try {
+        // pool.end() resolves before its connections have closed: let them go first, or
+        // FORCE kills them mid-goodbye and the closing client's error surfaces as an
+        // unhandled 'error' of its pool in the spec. FORCE is for what a spec leaked.
+        const deadline = Date.now() + 3_000;
+        while (Date.now() < deadline) {
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if ((rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();
