@@ -49,9 +49,17 @@ export class StreamWriter {
     command: C,
     context: CommandContext,
     ifMatch?: number,
+    options: { readonly likelyNew?: boolean } = {},
   ): Promise<WriteResult> {
     for (let attempt = 1; ; attempt++) {
-      const { state, version, position } = await this.load(decider, streamId);
+      // A command that usually creates its stream (a new payment) is first decided against
+      // the empty stream and appended with no-stream, without reading: one query less in the
+      // common case. If the stream exists after all, the append fails and the next attempt
+      // loads it and decides again, exactly as without the hint.
+      const guess = options.likelyNew === true && ifMatch === undefined && attempt === 1;
+      const { state, version, position } = guess
+        ? { state: decider.initialState, version: 0, position: null }
+        : await this.load(decider, streamId);
       if (ifMatch !== undefined && ifMatch !== version) {
         throw new HttpProblem({
           status: 412,

@@ -45,6 +45,7 @@ export class PaymentCommands {
       command,
       commandContext(companyId, write),
       write.ifMatch,
+      { likelyNew: command.type === 'RecordPayment' },
     );
   }
 

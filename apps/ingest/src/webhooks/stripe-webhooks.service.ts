@@ -104,6 +104,8 @@ export class StripeWebhooks {
           paymentStreamId(companyId, payment.payment_id),
           { type: 'RecordPayment', data: { ...payment, source: 'stripe', source_ref: event.id } },
           context(intent.occurredAt),
+          undefined,
+          { likelyNew: true },
         );
         return receipt(event, outcomeOf([result]), [result]);
       }
