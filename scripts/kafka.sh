@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local single-node Apache Kafka (KRaft mode) for tests and CI, without Docker.
 #
-# Usage: scripts/kafka.sh start|resume|stop|status
+# Usage: scripts/kafka.sh start|resume|stop|status|fetch
 #
 #   start   fetch the broker jars from Maven Central once (cached), wipe the data dir,
 #           format storage, start the broker in the background and wait until it
@@ -10,6 +10,8 @@
 #   resume  start the broker again on the data dir a previous start formatted, keeping
 #           its topics, messages and committed offsets (a broker restart, for tests).
 #   stop    SIGTERM, wait (bounded), then SIGKILL.
+#   fetch   only make sure the jars are cached (CI: tests that run a broker of their own
+#           need them even when a broker already answers on the port).
 #   status  exit 0 if a broker is running and serves metadata, 1 otherwise.
 #
 # Needs java (17+) on PATH; mvn only for the first download (see scripts/kafka/pom.xml).
@@ -52,7 +54,7 @@ log() { printf 'kafka.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  printf 'Usage: %s start|resume|stop|status\n' "$0" >&2
+  printf 'Usage: %s start|resume|stop|status|fetch\n' "$0" >&2
   exit 2
 }
 
@@ -367,6 +369,7 @@ case "$1" in
   resume) cmd_start keep ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  fetch) ensure_libs ;;
   -h | --help | help) usage ;;
   *) usage ;;
 esac
