@@ -10,6 +10,7 @@ import { CompanyCommands } from './companies/company-commands.service';
 import { TermsController } from './companies/terms.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
+import { IdempotentRequests } from './idempotency/idempotent-requests';
 import { INGEST_MIGRATIONS } from './ingest.migrations';
 import { PaymentCommands } from './payments/payment-commands.service';
 import { PaymentsController } from './payments/payments.controller';
@@ -37,8 +38,9 @@ class IngestMigrations implements OnModuleInit {
     CompanyCommands,
     PaymentCommands,
     IdempotencyStore,
+    IdempotentRequests,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
-  exports: [StreamWriter, CompanyCommands, PaymentCommands],
+  exports: [StreamWriter, CompanyCommands, PaymentCommands, IdempotentRequests],
 })
 export class IngestModule {}

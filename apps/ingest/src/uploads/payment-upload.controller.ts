@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -8,7 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Write, type WriteRequest } from '../http/write-context';
 import { PaymentUploads, type UploadResult } from './payment-uploads.service';
 
@@ -44,7 +44,9 @@ export class PaymentUploadController {
       'deterministic id from (customer_id, payment_date, amount, occurrence in the file), so ' +
       'uploading the same file again records nothing new. Any bad row → 400 listing the first ' +
       '100 bad rows and their count; a payment_id recorded with other facts → 409 (correct it ' +
-      'with PUT); above the upload limit → 413. Nothing is recorded in any of these cases.',
+      'with PUT); above the upload limit → 413. Nothing is recorded in any of these cases. ' +
+      'With an Idempotency-Key, the same file again answers the first response and another ' +
+      'file under the same key is 422.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -69,8 +71,9 @@ export class PaymentUploadController {
   upload(
     @Param('companyId') companyId: string,
     @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Write() write: WriteRequest,
   ): Promise<UploadResult> {
-    return this.uploads.upload(companyId, request, write);
+    return this.uploads.upload(companyId, request, reply, write);
   }
 }

@@ -254,6 +254,40 @@ describe('a payment id recorded with other facts', () => {
   });
 });
 
+describe('an Idempotency-Key on an upload', () => {
+  // Two files of the same length: a fingerprint of the length alone would replay the first
+  // answer for the second file, which would then never be recorded.
+  const first = ['customer_id,payment_date,amount', 'idem_1,2021-03-01,10.00'].join('\n');
+  const second = ['customer_id,payment_date,amount', 'idem_2,2021-03-01,20.00'].join('\n');
+
+  it('given the same file again, then the first answer is replayed and nothing new is recorded', async () => {
+    await appended.appendedSinceLastLook();
+    const reply = await upload(first, { 'idempotency-key': 'upload-key-1' });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ rows: 1, recorded: 1 });
+    expect(await appended.appendedSinceLastLook()).toBe(1);
+
+    const again = await upload(first, { 'idempotency-key': 'upload-key-1' });
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(reply.body);
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+  });
+
+  it('given another file of the same length under the same key, then 422 and nothing is recorded', async () => {
+    expect(second.length).toBe(first.length);
+    await appended.appendedSinceLastLook();
+    const reply = await upload(second, { 'idempotency-key': 'upload-key-1' });
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ error: 'idempotency_key_reused' });
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+
+    // Under a key of its own it is an upload like any other.
+    const own = await upload(second, { 'idempotency-key': 'upload-key-2' });
+    expect(own.body).toMatchObject({ rows: 1, recorded: 1 });
+  });
+});
+
 describe('requests that are not a payments file', () => {
   it('answers 404 for an unknown company', async () => {
     const reply = await upload(

@@ -17,7 +17,8 @@ import {
   type AppConfig,
   type CommandContext,
 } from '@cvf/platform';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fingerprintOf, IdempotentRequests } from '../idempotency/idempotent-requests';
 import { commandContext, type WriteRequest } from '../http/write-context';
 import { PaymentCommands } from '../payments/payment-commands.service';
 import { type PaymentColumns, type UploadedPayment } from './payment-rows';
@@ -45,6 +46,7 @@ const FACT_FIELDS = ['customer_id', 'payment_date', 'amount'];
 export class PaymentUploads {
   constructor(
     private readonly payments: PaymentCommands,
+    private readonly idempotent: IdempotentRequests,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -52,11 +54,25 @@ export class PaymentUploads {
   async upload(
     companyId: string,
     request: FastifyRequest,
+    reply: FastifyReply,
     write: WriteRequest,
   ): Promise<UploadResult> {
     await this.payments.requireCompany(companyId);
     const part = await filePart(request, this.config.uploadLimitBytes);
     const file = await readPaymentsFile(part, this.config.uploadLimitBytes);
+    // With an Idempotency-Key: the same key with another file is 422 and records nothing; the
+    // same file again answers the first upload's response.
+    const fingerprint = fingerprintOf('file', file.sha256);
+    return this.idempotent.run(request, reply, fingerprint, () =>
+      this.record(companyId, file, write),
+    ) as Promise<UploadResult>;
+  }
+
+  private async record(
+    companyId: string,
+    file: PaymentsFile,
+    write: WriteRequest,
+  ): Promise<UploadResult> {
     const { rows } = file;
     const result = await this.store.importNewStreams(
       paymentsSource(file, commandContext(companyId, write)),

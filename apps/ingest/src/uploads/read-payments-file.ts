@@ -2,12 +2,17 @@ import { paymentTable } from '@cvf/domain';
 import { HttpProblem, readCsvRows, type TableIssue } from '@cvf/platform';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FilePaymentIds, PaymentColumns } from './payment-rows';
 
 export interface PaymentsFile {
   /** Sanitised name of the uploaded file, for `source_ref`. */
   readonly name: string;
   readonly rows: PaymentColumns;
+  /** sha256 of the file's bytes, as uploaded: what makes two uploads the same request. */
+  readonly sha256: string;
 }
 
 /** The file part of a multipart request: 415 for another media type, 400 without a file. */
@@ -60,17 +65,27 @@ export async function readPaymentsFile(
   const rows = new PaymentColumns();
   const ids = new FilePaymentIds();
   part.file.once('limit', () => part.file.destroy(new UploadTooLarge()));
+  const digest = createHash('sha256');
+  const hashed = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      digest.update(chunk);
+      done(null, chunk);
+    },
+  });
+  // pipeline: an error of the upload (the limit, a broken connection) ends the parse too.
+  const piped = pipeline(part.file, hashed).catch(() => undefined);
   let read: { issues: readonly TableIssue[]; issueCount: number };
   try {
-    read = await readCsvRows(part.file, paymentTable, (payment, row) => {
+    read = await readCsvRows(hashed, paymentTable, (payment, row) => {
       const assigned = ids.assign(payment, row);
       if ('issues' in assigned) return assigned.issues;
       rows.push(row, payment, assigned.id);
     });
   } catch (error) {
-    if (error instanceof UploadTooLarge) throw tooLarge(limitBytes);
+    if (error instanceof UploadTooLarge || part.file.truncated) throw tooLarge(limitBytes);
     throw error;
   }
+  await piped;
   if (part.file.truncated) throw tooLarge(limitBytes);
   if (read.issueCount > 0) {
     const shown = read.issues.length;
@@ -84,7 +99,7 @@ export async function readPaymentsFile(
       issue_count: read.issueCount,
     });
   }
-  return { name: sanitisedName(part.filename), rows };
+  return { name: sanitisedName(part.filename), rows, sha256: digest.digest('hex') };
 }
 
 function tooLarge(limitBytes: number): HttpProblem {

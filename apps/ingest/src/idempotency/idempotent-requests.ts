@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, HttpProblem, problemOf, type AppConfig } from '@cvf/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { IdempotencyStore } from './idempotency.store';
+
+const KEY = /^[A-Za-z0-9._:-]{1,255}$/;
+
+/** The request's `Idempotency-Key`, if it is a POST that carries one. */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  return request.method === 'POST' ? key : undefined;
+}
+
+/**
+ * `Idempotency-Key` semantics for one request: the first response (success or client error)
+ * is stored and returned for every repeat of the same request; the same key with another
+ * request is 422, and a repeat while the first is still running is 409. The scope is method
+ * + route + company, so one key can never replay another endpoint's answer. `fingerprint`
+ * says what "the same request" means: the canonical JSON body (the interceptor), or the
+ * uploaded file's bytes (uploads, which know them only once the file is read).
+ */
+@Injectable()
+export class IdempotentRequests {
+  constructor(
+    private readonly store: IdempotencyStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async run(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    fingerprint: string,
+    work: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const key = idempotencyKeyOf(request);
+    if (key === undefined) return work();
+    if (!KEY.test(key)) {
+      throw new HttpProblem({
+        status: 400,
+        error: 'validation_failed',
+        message: 'Idempotency-Key: must be 1–255 characters of A-Z a-z 0-9 . _ : -',
+        issues: [
+          { field: 'Idempotency-Key', reason: 'must be 1–255 characters of A-Z a-z 0-9 . _ : -' },
+        ],
+      });
+    }
+    const scope = `${request.method} ${request.url.split('?')[0] ?? ''}`;
+    const claim = await this.store.claim(
+      scope,
+      key,
+      fingerprint,
+      this.config.idempotencyTtlSeconds,
+    );
+    switch (claim.kind) {
+      case 'mismatch':
+        throw new HttpProblem({
+          status: 422,
+          error: 'idempotency_key_reused',
+          message: `Idempotency-Key '${key}' was used for a different request`,
+        });
+      case 'in_flight':
+        throw new HttpProblem({
+          status: 409,
+          error: 'idempotency_key_in_flight',
+          message: `a request with Idempotency-Key '${key}' is still being processed; retry shortly`,
+        });
+      case 'replay':
+        void reply.status(claim.status).header('idempotent-replayed', 'true');
+        if (claim.status >= 400) throw new HttpProblem(claim.body as HttpProblem['body']);
+        return claim.body;
+      case 'claimed':
+        break;
+    }
+    try {
+      const body = await work();
+      await this.store.complete(scope, key, reply.statusCode, body);
+      return body;
+    } catch (error) {
+      const problem = problemOf(error, request);
+      if (problem && problem.status < 500)
+        await this.store.complete(scope, key, problem.status, problem);
+      else await this.store.release(scope, key);
+      throw error;
+    }
+  }
+}
+
+/**
+ * A request fingerprint: sha256 of the canonical JSON body (as stored by every release so
+ * far, so keys taken before an upgrade still replay), or of the uploaded file's own sha256.
+ */
+export function fingerprintOf(kind: 'json' | 'file', content: string): string {
+  return createHash('sha256')
+    .update(kind === 'json' ? content : `multipart-file:${content}`)
+    .digest('hex');
+}
