@@ -1,3 +1,6 @@
+import { Client } from 'pg';
+import { IN_FLIGHT_LEASE_SECONDS, IdempotencyStore } from './idempotency/idempotency.store';
+import { fingerprintOf } from './idempotency/idempotent-requests';
 import { AppendCounter, EventLog, send, type HttpReply } from './testing/ingest-http';
 import { startIngestTestApp, type IngestTestApp } from './testing/ingest-test-app';
 
@@ -78,6 +81,35 @@ describe('the same key with the same request', () => {
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
     expect(replay.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('given a key left in flight by a process that died, then after the lease a retry is recorded instead of 409 for a day', async () => {
+    const { refunds, stream } = await givenCompanyWithPayment();
+    const scope = `POST ${refunds}`;
+    // What a crash mid-request leaves: the claim, never completed nor released.
+    const db = new Client({ connectionString: ingest.database.url });
+    await db.connect();
+    try {
+      const claimed = await ingest.app
+        .get(IdempotencyStore)
+        .claim(scope, 'crashed', fingerprintOf('json', '{"amount":"5"}'), 86_400);
+      expect(claimed).toEqual({ kind: 'claimed' });
+      expect((await post(refunds, { amount: '5' }, 'crashed')).status).toBe(409);
+
+      await db.query(
+        `UPDATE ingest.idempotency_keys SET created_at = now() - make_interval(secs => $3)
+         WHERE scope = $1 AND key = $2`,
+        [scope, 'crashed', IN_FLIGHT_LEASE_SECONDS + 1],
+      );
+      const retry = await post(refunds, { amount: '5' }, 'crashed');
+      expect(retry.status).toBe(201);
+      expect((await log.facts(stream)).map((e) => e.type)).toEqual([
+        'PaymentRecorded',
+        'PaymentRefunded',
+      ]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('given two requests with one key at the same time, then one is recorded and the other is told it is in flight or gets the replay', async () => {

@@ -9,6 +9,14 @@ export type IdempotencyClaim =
   | { readonly kind: 'mismatch' };
 
 /**
+ * How long a key may stay in flight. A process that dies mid-request cannot release its key;
+ * after this lease a retry takes the key over instead of hearing 409 until the TTL (24 h).
+ * Longer than any request runs (a 200 MB upload takes minutes here), so a live request is
+ * never run twice because of it.
+ */
+export const IN_FLIGHT_LEASE_SECONDS = 600;
+
+/**
  * Idempotency keys (NOTES.md): the first response per (scope, key) is stored for the TTL; a
  * repeat with the same request gets it back, with a different request 422, while the first
  * is still running 409. Server failures release the key so the client can retry.
@@ -23,10 +31,14 @@ export class IdempotencyStore {
     requestHash: string,
     ttlSeconds: number,
   ): Promise<IdempotencyClaim> {
-    // Expired keys are gone for good: delete lazily on the key being claimed.
+    // Expired keys are gone for good, and so is a claim whose process died in flight: delete
+    // lazily on the key being claimed.
     await this.pool.query(
-      `DELETE FROM ingest.idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at < now()`,
-      [scope, key],
+      `DELETE FROM ingest.idempotency_keys
+       WHERE scope = $1 AND key = $2
+         AND (expires_at < now()
+              OR (state = 'in_flight' AND created_at < now() - make_interval(secs => $3)))`,
+      [scope, key, IN_FLIGHT_LEASE_SECONDS],
     );
     const inserted = await this.pool.query(
       `INSERT INTO ingest.idempotency_keys (scope, key, request_hash, state, expires_at)
