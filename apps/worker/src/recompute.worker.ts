@@ -11,6 +11,7 @@ import {
   closeRedis,
   connectRedis,
   logErrors,
+  RECOMPUTE_WORKER_SETTINGS,
   type RecomputeJobData,
   RecomputeJobProcessor,
 } from '@cvf/cache';
@@ -69,6 +70,8 @@ export class RecomputeWorker implements OnApplicationBootstrap, BeforeApplicatio
       stalledInterval: this.options.stalledIntervalMs,
       // A job stalls when its worker dies; it is idempotent, so retrying it is always safe.
       maxStalledCount: 10,
+      // Retries double from 500 ms to at most a minute, for as long as the cause lasts.
+      settings: RECOMPUTE_WORKER_SETTINGS,
     });
     logErrors(worker, `worker ${this.cache.queueName}`, log);
     worker.on('failed', (job, error) => {

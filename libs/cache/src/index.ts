@@ -34,6 +34,9 @@ export {
   BullRecomputeScheduler,
   RECOMPUTE_JOB_NAME,
   RECOMPUTE_JOB_OPTIONS,
+  RECOMPUTE_BACKOFF,
+  RECOMPUTE_WORKER_SETTINGS,
+  recomputeBackoff,
   type RecomputeJobData,
   type RecomputeQueue,
 } from './recompute/bull-recompute-scheduler';

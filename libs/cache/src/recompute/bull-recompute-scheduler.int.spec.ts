@@ -6,6 +6,7 @@ import { connectRedis } from '../redis-connections';
 import { deleteKeys, uniqueCacheOptions } from '../testing/test-env';
 import {
   BullRecomputeScheduler,
+  RECOMPUTE_WORKER_SETTINGS,
   type RecomputeJobData,
   type RecomputeQueue,
 } from './bull-recompute-scheduler';
@@ -31,7 +32,11 @@ let gate: Promise<void> = Promise.resolve();
 let openGate: () => void = () => undefined;
 let started: () => void = () => undefined;
 
-/** Stands in for the recomputer: records what it was asked, and can be held mid-job. */
+/** Companies whose next recomputes fail (Kafka or PostgreSQL away), with how many left. */
+const failing = new Map<string, number>();
+const attemptTimes: number[] = [];
+
+/** Stands in for the recomputer: records what it was asked, can be held mid-job or fail. */
 const recomputer = {
   async recompute(
     companyId: string,
@@ -40,6 +45,12 @@ const recomputer = {
     calls.push({ companyId, dirty });
     started();
     await gate;
+    const failures = failing.get(companyId) ?? 0;
+    if (failures > 0 || failing.has(companyId)) attemptTimes.push(Date.now());
+    if (failures > 0) {
+      failing.set(companyId, failures - 1);
+      throw new Error('the alerts topic is unreachable');
+    }
     return { status: 'unknown-company' };
   },
 };
@@ -49,7 +60,7 @@ function startWorker(dirty: DirtyCohorts): void {
   worker = new Worker<RecomputeJobData>(
     options.queueName,
     (job) => processor.process(job.data.companyId),
-    { connection: workerConnection, concurrency: 4 },
+    { connection: workerConnection, concurrency: 4, settings: RECOMPUTE_WORKER_SETTINGS },
   );
   worker.on('error', () => undefined);
 }
@@ -142,5 +153,24 @@ describe('BullRecomputeScheduler deduplication', () => {
       [JAN + 1],
       'all',
     ]);
+  });
+});
+
+describe('a recompute that fails', () => {
+  it('is retried with delays doubling from 500 ms, for far longer than BullMQ would by default, and then done', async () => {
+    failing.set('flaky', 3);
+    await scheduler.schedule([job('flaky', [month(3)], '40:0')]);
+    const [queued] = await queue.getJobs(['waiting', 'active', 'delayed']);
+    expect(queued?.opts.attempts).toBeGreaterThanOrEqual(10_000);
+    for (let i = 0; i < 400 && attemptTimes.length < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(attemptTimes).toHaveLength(4); // three failures, then the attempt that succeeds
+    const gaps = attemptTimes.slice(1).map((t, i) => t - attemptTimes[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(450);
+    expect(gaps[1]).toBeGreaterThanOrEqual(950);
+    expect(gaps[2]).toBeGreaterThanOrEqual(1_900);
+    await idle(8);
+    expect((await dirty.snapshot('flaky')).members.size).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { type RecomputeJob, type RecomputeScheduler } from '@cvf/read-model';
-import { type JobsOptions, type Queue } from 'bullmq';
+import { type AdvancedOptions, type JobsOptions, type Queue } from 'bullmq';
 import { type DirtyCohorts } from './dirty-cohorts';
 
 export const RECOMPUTE_JOB_NAME = 'recompute';
@@ -13,10 +13,34 @@ export interface RecomputeJobData {
 
 export type RecomputeQueue = Queue<RecomputeJobData, unknown, typeof RECOMPUTE_JOB_NAME>;
 
-/** How a recompute job is retried: at-least-once, so a failed or stalled job runs again. */
+/** The backoff of recompute retries: BullMQ calls it by this name (`recomputeBackoff`). */
+export const RECOMPUTE_BACKOFF = 'cvf-capped-exponential';
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 60_000;
+
+/**
+ * Delay before retry `attemptsMade` (1 for the first retry): doubling from 500 ms, at most a
+ * minute. Workers pass it as `settings.backoffStrategy`.
+ */
+export function recomputeBackoff(attemptsMade: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attemptsMade - 1));
+}
+
+/** The settings every recompute Worker runs with: how it computes the retry delays. */
+export const RECOMPUTE_WORKER_SETTINGS: AdvancedOptions = {
+  backoffStrategy: (attemptsMade, type) =>
+    type === RECOMPUTE_BACKOFF ? recomputeBackoff(attemptsMade) : FIRST_RETRY_MS,
+};
+
+/**
+ * How a recompute job is retried: at-least-once, so a failed or stalled job runs again, and
+ * for as long as its cause lasts (a week at one attempt a minute). A job that gave up would
+ * leave its company's dirty cohorts and unpublished alerts (Kafka or PostgreSQL away) until
+ * some later event of that company happened to schedule another.
+ */
 export const RECOMPUTE_JOB_OPTIONS: JobsOptions = {
-  attempts: 10,
-  backoff: { type: 'exponential', delay: 500 },
+  attempts: 10_000,
+  backoff: { type: RECOMPUTE_BACKOFF },
   removeOnComplete: { count: 1_000 },
   removeOnFail: { age: 7 * 24 * 3_600 },
 };
