@@ -44,8 +44,12 @@ export class KafkaEventSource {
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.options.onError?.(event.payload.error);
-      // kafkajs restarts the consumer itself after a retriable crash; a final one ends us.
-      if (!event.payload.restart) settle?.reject(event.payload.error);
+      // kafkajs restarts the consumer itself after a retriable crash; a final one ends us
+      // (the projector subscribes again with a new consumer: this one leaves the group).
+      if (!event.payload.restart) {
+        settle?.reject(event.payload.error);
+        consumer.disconnect().catch(() => undefined);
+      }
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assigned = event.payload.memberAssignment[topic] ?? [];
