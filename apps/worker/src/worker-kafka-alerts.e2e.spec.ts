@@ -1,36 +1,15 @@
-import { Queue } from 'bullmq';
-import { type Redis } from 'ioredis';
 import { type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
-import { Client } from 'pg';
 // Deep imports, not the package indexes: those also export Nest modules, which jest cannot
 // load (NestJS 12 ships ES modules). The worker itself runs as a separate process below.
 import { type Alert } from '../../../libs/cache/src/alerts/alert';
-import { CacheKeys } from '../../../libs/cache/src/layout';
-import {
-  BullRecomputeScheduler,
-  type RecomputeJobData,
-  type RecomputeQueue,
-} from '../../../libs/cache/src/recompute/bull-recompute-scheduler';
-import { DirtyCohorts } from '../../../libs/cache/src/recompute/dirty-cohorts';
-import { connectRedis } from '../../../libs/cache/src/redis-connections';
 import { SyntheticLog } from '../../../libs/cache/src/testing/company-history';
 import { workedHistory } from '../../../libs/cache/src/testing/worked-example';
-import {
-  deleteKeys,
-  readModelEnv,
-  type ReadModelEnv,
-  uniqueCacheOptions,
-} from '../../../libs/cache/src/testing/test-env';
 import { testKafka, uniqueName } from '../../../libs/messaging/src/testing/kafka-test-support';
 import { kafkaTopics } from '../../../libs/messaging/src/topics';
-import {
-  type AppProcess,
-  eventually,
-  startAppProcess,
-  untilReady,
-} from '../../../libs/platform/src/testing/app-process';
+import { eventually } from '../../../libs/platform/src/testing/app-process';
 import { type RecomputeJob } from '../../../libs/read-model/src/outbox/recompute-scheduler.port';
 import { testServices } from '../../../test/support/services';
+import { startWorkerFleet, type WorkerFleet } from './testing/worker-fleet';
 
 // Distributed mode's alert path for real: worker processes (CVF_MODE=distributed) recompute
 // from the read model and publish ThresholdBreached / CohortCapped to Kafka cvf.alerts.v1
@@ -40,21 +19,15 @@ import { testServices } from '../../../test/support/services';
 
 jest.setTimeout(60_000);
 
-const options = uniqueCacheOptions('worker_kafka');
-const keys = new CacheKeys(options.prefix);
 const topicPrefix = `${uniqueName('test')}.`;
 const topics = kafkaTopics(topicPrefix);
 const log = new SyntheticLog();
 const history = workedHistory('worked');
 
-let env: ReadModelEnv;
-let redis: Redis;
-let queue: RecomputeQueue;
-let scheduler: BullRecomputeScheduler;
+let fleet: WorkerFleet;
 let kafka: Kafka;
 let ops: Consumer;
 const received: KafkaMessage[] = [];
-let workers: AppProcess[] = [];
 
 const alertsOf = (messages: readonly KafkaMessage[]): Alert[] =>
   messages.map((m) => JSON.parse(m.value!.toString('utf8')) as Alert);
@@ -64,49 +37,39 @@ const distinct = (messages: readonly KafkaMessage[]) => [...new Set(ids(messages
 let lastJobs: readonly RecomputeJob[] = [];
 /** Projects the history's new events and schedules the cohorts they dirtied. */
 async function applyAndSchedule(): Promise<void> {
-  const batch = await env.apply(history.take(log));
+  const batch = await fleet.env.apply(history.take(log));
   lastJobs = batch.dirty;
-  await scheduler.schedule(batch.dirty);
+  await fleet.scheduler.schedule(batch.dirty);
 }
 /** Every scheduled recompute ran: nothing dirty, nothing waiting or active. */
 async function settled(): Promise<boolean> {
-  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  const counts = await fleet.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
   const pending = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  return pending === 0 && (await redis.hlen(keys.dirty('worked'))) === 0;
+  return pending === 0 && (await fleet.redis.hlen(fleet.keys.dirty('worked'))) === 0;
 }
 /** `eventually`, failing with what the workers logged (warnings and errors). */
 const waitFor = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000) =>
   eventually(what, check, timeoutMs).catch((error: unknown) => {
-    const logs = workers.map((w) => `worker ${w.child.pid}:\n${w.output()}`).join('\n');
+    const logs = fleet.workers.map((w) => `worker ${w.child.pid}:\n${w.output()}`).join('\n');
     throw new Error(`${String(error)}\n${logs}`);
   });
 /** Waits until the ops consumer has seen `count` messages in all. */
 const seen = (count: number) =>
   waitFor(`${count} alert messages on ${topics.alerts}`, () => received.length >= count);
-const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
 
 beforeAll(async () => {
-  env = await readModelEnv('worker_kafka_alerts');
-  redis = await connectRedis(options.redisUrl, 'commands');
-  queue = new Queue<RecomputeJobData>(options.queueName, { connection: redis }) as RecomputeQueue;
-  queue.on('error', () => undefined);
-  scheduler = new BullRecomputeScheduler(queue, new DirtyCohorts(redis, keys, 600));
-  const workerEnv = {
-    CVF_MODE: 'distributed',
-    KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    DATABASE_URL: env.db.url,
-    REDIS_URL: options.redisUrl,
-    CACHE_PREFIX: options.prefix,
-    RECOMPUTE_QUEUE: options.queueName,
-    ALERTS_CHANNEL: options.alertsChannel,
-    WORKER_LOCK_DURATION_MS: '1500',
-    WORKER_STALLED_INTERVAL_MS: '1000',
-    LOG_LEVEL: 'warn',
-  };
-  workers = await Promise.all([0, 1].map(() => startAppProcess('worker', workerEnv)));
-  // Ready includes the Kafka producer: the worker created the topics on start.
-  await Promise.all(workers.map((w) => untilReady(w, 40_000)));
+  fleet = await startWorkerFleet(
+    'worker_kafka',
+    2,
+    {
+      CVF_MODE: 'distributed',
+      KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      LOG_LEVEL: 'warn',
+    },
+    // Ready includes the Kafka producer: the worker created the topics on start.
+    40_000,
+  );
   kafka = testKafka();
   ops = kafka.consumer({ groupId: uniqueName('ops-dashboard'), maxWaitTimeInMs: 100 });
   await ops.connect();
@@ -120,22 +83,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ops?.disconnect();
-  for (const worker of alive()) worker.child.kill('SIGKILL');
-  await Promise.all(workers.map((w) => w.exited));
   const admin = kafka?.admin();
   await admin?.connect();
   await admin?.deleteTopics({ topics: [topics.events, topics.alerts] }).catch(() => undefined);
   await admin?.disconnect();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await deleteKeys(redis, `${options.prefix}:*`);
-  await redis.quit();
-  await env.close();
+  await fleet?.close();
 });
 
 describe('worker alerts on Kafka (distributed mode)', () => {
   it('is ready only after checking Kafka too', async () => {
-    expect(await workers[0]!.get('/health/ready')).toMatchObject({
+    expect(await fleet.workers[0]!.get('/health/ready')).toMatchObject({
       status: 200,
       body: { info: { kafka: { status: 'up' }, redis: { status: 'up' } } },
     });
@@ -161,7 +118,9 @@ describe('worker alerts on Kafka (distributed mode)', () => {
   });
 
   it('given the same results recomputed again, then nothing is republished', async () => {
-    await scheduler.schedule(lastJobs.map((job) => ({ ...job, cohortMonths: 'all' as const })));
+    await fleet.scheduler.schedule(
+      lastJobs.map((job) => ({ ...job, cohortMonths: 'all' as const })),
+    );
     await waitFor('the repeated recompute ran', settled);
     // One partition per company: a duplicate of the earlier alerts would arrive before the
     // alert of a new breach. So when the new one is there, nothing else came in between.
@@ -188,28 +147,18 @@ describe('worker alerts on Kafka (distributed mode)', () => {
     // A new breach in a new cohort; the read model locked so the job blocks mid-recompute.
     history.spend('2020-06-01', 100_000).trade('2020-06-01', '0.5', 50_000);
     history.pay('g', '4', '2020-06-02', 2_000).pay('h', '4', '2020-07-02', 100);
-    const batch = await env.apply(history.take(log));
-    const lock = new Client({ connectionString: env.db.url });
-    await lock.connect();
-    await lock.query('BEGIN');
-    await lock.query('LOCK TABLE read_model.company_positions IN ACCESS EXCLUSIVE MODE');
-    await scheduler.schedule(batch.dirty);
-    let holder: AppProcess | undefined;
-    await waitFor('a worker holds the job', async () => {
-      const [active] = await queue.getJobs(['active']);
-      const pid = Number(active?.processedBy?.split(':').at(-1));
-      holder = workers.find((w) => w.child.pid === pid);
-      return holder !== undefined;
-    });
-    holder!.child.kill('SIGKILL');
-    await holder!.exited;
-    await lock.query('ROLLBACK');
-    await lock.end();
+    const batch = await fleet.env.apply(history.take(log));
+    const lock = await fleet.lockReadModel();
+    await fleet.scheduler.schedule(batch.dirty);
+    const holder = await fleet.holderOfActiveJob();
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    await lock.release();
 
     await waitFor('the survivor reran the job', settled);
     await seen(5);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(alive()).toHaveLength(1);
+    expect(fleet.alive()).toHaveLength(1);
     expect(distinct(received)).toEqual(
       [
         'breach:worked:2020-01-01:1',

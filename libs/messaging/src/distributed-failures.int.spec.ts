@@ -1,18 +1,15 @@
-import { PostgresEventStore, migrate, type RecordedEvent } from '@cvf/event-store';
+import { type PostgresEventStore, type RecordedEvent } from '@cvf/event-store';
 import { migrateReadModel, readModelChecksum, ReadModelProjection } from '@cvf/read-model';
 import { type Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
-import { Pool } from 'pg';
+import { type Pool } from 'pg';
 import {
   type AppProcess,
   startAppProcess,
   stopAppProcess,
   untilReady,
 } from '../../platform/src/testing/app-process';
-import {
-  createTestDatabase,
-  testServices,
-  type TestDatabase,
-} from '../../../test/support/services';
+import { createTestEventStore, type TestEventStore } from '../../../test/support/event-store';
+import { testServices } from '../../../test/support/services';
 import { decodeEvent } from './event-codec';
 import { KafkaEventSource } from './kafka-event-source';
 import { KafkaProbe } from './kafka-probe';
@@ -30,21 +27,17 @@ import { createKafka, kafkaTopics } from './topics';
 
 jest.setTimeout(150_000);
 
-let database: TestDatabase;
+let bed: TestEventStore;
 let pool: Pool;
 let store: PostgresEventStore;
 
 beforeAll(async () => {
-  database = await createTestDatabase('distributed_failures');
-  pool = new Pool({ connectionString: database.url, max: 10 });
-  await migrate(pool);
-  store = new PostgresEventStore(pool);
+  bed = await createTestEventStore('distributed_failures', 10);
+  ({ pool, store } = bed);
 });
 
 afterAll(async () => {
-  await store.close();
-  await pool.end();
-  await database.drop();
+  await bed.close();
 });
 
 /** A projector instance (consumer group member) applying the topic to `schema`. */
@@ -162,7 +155,7 @@ describe('the relay process is killed mid-stream', () => {
     const kafka = createKafka({ brokers: testServices.kafkaBrokers, clientId: uniqueName('t') });
     const relayEnv = {
       CVF_MODE: 'distributed',
-      DATABASE_URL: database.url,
+      DATABASE_URL: bed.database.url,
       KAFKA_BROKERS: testServices.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: prefix,
     };

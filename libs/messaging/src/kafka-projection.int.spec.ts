@@ -1,8 +1,8 @@
-import { PostgresEventStore, migrate, type RecordedEvent } from '@cvf/event-store';
+import { type PostgresEventStore, type RecordedEvent } from '@cvf/event-store';
 import { migrateReadModel, readModelChecksum, ReadModelProjection } from '@cvf/read-model';
 import { type Kafka, type Producer } from 'kafkajs';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/services';
+import { type Pool } from 'pg';
+import { createTestEventStore, type TestEventStore } from '../../../test/support/event-store';
 import { KafkaEventSource } from './kafka-event-source';
 import { EventRelay, RELAY_PRODUCER_CONFIG } from './relay';
 import { createTopic, testKafka, uniqueName } from './testing/kafka-test-support';
@@ -12,17 +12,15 @@ import { countEvents, projectEmbedded, until } from './testing/projection-check'
 // Distributed mode end to end below the HTTP layer: log → relay → Kafka → two projector
 // instances in one consumer group (with rebalances) → read models identical to the embedded
 // projection of the same log.
-let database: TestDatabase;
+let bed: TestEventStore;
 let pool: Pool;
 let store: PostgresEventStore;
 let kafka: Kafka;
 let producer: Producer;
 
 beforeAll(async () => {
-  database = await createTestDatabase('kafka_projection');
-  pool = new Pool({ connectionString: database.url, max: 10 });
-  await migrate(pool);
-  store = new PostgresEventStore(pool);
+  bed = await createTestEventStore('kafka_projection', 10);
+  ({ pool, store } = bed);
   kafka = testKafka();
   producer = kafka.producer(RELAY_PRODUCER_CONFIG);
   await producer.connect();
@@ -30,9 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await producer.disconnect();
-  await store.close();
-  await pool.end();
-  await database.drop();
+  await bed.close();
 });
 
 it('two projector instances sharing the partitions, with rebalances, build the same read models as embedded mode', async () => {

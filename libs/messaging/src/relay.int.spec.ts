@@ -1,23 +1,21 @@
-import { PostgresEventStore, migrate, type NewEvent } from '@cvf/event-store';
+import { type PostgresEventStore, type NewEvent } from '@cvf/event-store';
 import { randomUUID } from 'node:crypto';
 import { type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/services';
+import { type Pool } from 'pg';
+import { createTestEventStore, type TestEventStore } from '../../../test/support/event-store';
 import { decodeEvent } from './event-codec';
 import { EventRelay, RELAY_PRODUCER_CONFIG } from './relay';
 import { consumeUntil, createTopic, testKafka, uniqueName } from './testing/kafka-test-support';
 
-let database: TestDatabase;
+let bed: TestEventStore;
 let pool: Pool;
 let store: PostgresEventStore;
 let kafka: Kafka;
 let producer: Producer;
 
 beforeAll(async () => {
-  database = await createTestDatabase('relay');
-  pool = new Pool({ connectionString: database.url, max: 6 });
-  await migrate(pool);
-  store = new PostgresEventStore(pool);
+  bed = await createTestEventStore('relay', 6);
+  ({ pool, store } = bed);
   kafka = testKafka();
   producer = kafka.producer(RELAY_PRODUCER_CONFIG);
   await producer.connect();
@@ -25,9 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await producer.disconnect();
-  await store.close();
-  await pool.end();
-  await database.drop();
+  await bed.close();
 });
 
 function paymentEvent(companyId: string, n: number): NewEvent {
