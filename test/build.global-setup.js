@@ -18,6 +18,13 @@ module.exports = async function globalSetup(globalConfig) {
   );
   const projects = globalConfig.selectProjects ?? [];
   const integration = projects.length === 0 || projects.includes('int');
+  if (integration) {
+    // The jars, even when a broker already answers: the broker-crash spec starts its own.
+    execFileSync('bash', [join(root, 'scripts/kafka.sh'), 'fetch'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
   if (integration && !process.env.TEST_KAFKA_BROKERS) {
     execFileSync('bash', [join(root, 'scripts/kafka.sh'), 'start'], {
       cwd: root,
