@@ -1,24 +1,17 @@
 import fastifyMultipart from '@fastify/multipart';
-import { ValidationPipe, type INestApplication, type LogLevel, type Type } from '@nestjs/common';
+import { Module, ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
-
-const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
-  silent: false,
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+import { createLogger, loggingModule, logRequests } from './logging';
 
 /**
- * One way to build an HTTP app for every service: Fastify, DTO validation that names each
- * bad field, the problem filter, OpenAPI at /docs, shutdown hooks, and multipart bodies
+ * One way to build an HTTP app for every service: Fastify, structured JSON logs (pino, at
+ * LOG_LEVEL), DTO validation that names each bad field, the problem filter, OpenAPI at
+ * /docs, shutdown hooks, and multipart bodies
  * (CSV uploads), which routes read as streams: they bypass `bodyLimit` and are bounded by
  * `config.uploadLimitBytes` per file instead.
  */
@@ -32,10 +25,16 @@ export async function createHttpApp(
     requestIdHeader: 'x-request-id',
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: NEST_LOG_LEVELS[config.logLevel],
+  const logger = createLogger(config);
+  @Module({ imports: [loggingModule(logger), module] })
+  class LoggedAppModule {}
+  const app = await NestFactory.create<NestFastifyApplication>(LoggedAppModule, adapter, {
+    // Held until pino takes over, so start-up lines come out as JSON too.
+    bufferLogs: true,
     rawBody: true,
   });
+  app.useLogger(app.get(Logger));
+  logRequests(app.getHttpAdapter().getInstance(), logger);
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 10, parts: 11 },
   });

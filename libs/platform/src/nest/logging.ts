@@ -1,0 +1,69 @@
+import { type DynamicModule } from '@nestjs/common';
+import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { LoggerModule } from 'nestjs-pino';
+import { pino, type Logger as Pino } from 'pino';
+import { type AppConfig } from '../config';
+
+/**
+ * The request headers a log line keeps: enough to trace a request, nothing that
+ * authenticates one (Authorization, cookies, the webhook's Stripe-Signature — an HMAC of the
+ * body under the company's secret — never reach a log).
+ */
+const LOGGED_HEADERS = [
+  'content-type',
+  'content-length',
+  'user-agent',
+  'x-correlation-id',
+  'x-actor',
+  'idempotency-key',
+  'if-match',
+] as const;
+
+/** Fields named like a secret in whatever a service logs itself. */
+export const REDACTED_PATHS: readonly string[] = ['*.secret', '*.password', '*.token'];
+
+/** The process's pino logger: JSON lines on stdout at LOG_LEVEL. */
+export function createLogger(config: Pick<AppConfig, 'logLevel'>): Pino {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: [...REDACTED_PATHS], censor: '[Redacted]' },
+  });
+}
+
+/** Nest's own log lines (and every service's Logger) through that pino logger. */
+export function loggingModule(logger: Pino): DynamicModule {
+  // Requests are logged by `logRequests` (a Fastify hook), not by pino-http's middleware.
+  return LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } });
+}
+
+/**
+ * One line per request once it is answered: id (X-Request-Id, or Fastify's), method, URL,
+ * the traceable headers, status and time. Successes at info, client errors at warn, server
+ * errors at error; health probes not at all (they come every few seconds per pod).
+ */
+export function logRequests(fastify: FastifyInstance, logger: Pino): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (!request.url.startsWith('/health/')) {
+      const status = reply.statusCode;
+      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      logger[level](
+        {
+          req: { id: request.id, method: request.method, url: request.url, headers: kept(request) },
+          res: { statusCode: status },
+          responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
+}
+
+function kept(request: FastifyRequest): Record<string, unknown> {
+  return Object.fromEntries(
+    LOGGED_HEADERS.filter((name) => request.headers[name] !== undefined).map((name) => [
+      name,
+      request.headers[name],
+    ]),
+  );
+}
