@@ -37,7 +37,7 @@ it('logs each request as one JSON line with its id and status, and no signature 
       },
       body: JSON.stringify({ id: 'evt_1', type: 'charge.succeeded' }),
     });
-    expect(webhook.status).toBe(400); // no active secret: refused, and logged as a warning
+    expect(webhook.status).toBe(400); // no active secret: refused
     await fetch(`${ingest.base}/health/ready`);
   } finally {
     await stopAppProcess(ingest);
@@ -56,7 +56,7 @@ it('logs each request as one JSON line with its id and status, and no signature 
       res: { statusCode: 201 },
     }),
     expect.objectContaining({
-      level: 40,
+      level: 30,
       req: expect.objectContaining({ id: 'req-webhook', url: '/webhooks/acme/stripe' }),
       res: { statusCode: 400 },
     }),

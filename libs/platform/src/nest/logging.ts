@@ -38,14 +38,15 @@ export function loggingModule(logger: Pino): DynamicModule {
 
 /**
  * One line per request once it is answered: id (X-Request-Id, or Fastify's), method, URL,
- * the traceable headers, status and time. Successes at info, client errors at warn, server
- * errors at error; health probes not at all (they come every few seconds per pod).
+ * the traceable headers, status and time. At info, server errors at error (a client's bad
+ * request is an answered request, not a problem of the service); health probes not at all
+ * (they come every few seconds per pod).
  */
 export function logRequests(fastify: FastifyInstance, logger: Pino): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     if (!request.url.startsWith('/health/')) {
       const status = reply.statusCode;
-      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      const level = status >= 500 ? 'error' : 'info';
       logger[level](
         {
           req: { id: request.id, method: request.method, url: request.url, headers: kept(request) },
