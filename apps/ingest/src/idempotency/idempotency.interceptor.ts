@@ -4,9 +4,15 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { fingerprintOf, idempotencyKeyOf, IdempotentRequests } from './idempotent-requests';
+import {
+  fingerprintOf,
+  idempotencyKeyOf,
+  IdempotentRequests,
+  NOT_REPLAYED_FIELDS,
+} from './idempotent-requests';
 
 /**
  * `Idempotency-Key` on any JSON POST (see IdempotentRequests). Multipart uploads are left to
@@ -15,15 +21,24 @@ import { fingerprintOf, idempotencyKeyOf, IdempotentRequests } from './idempoten
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly requests: IdempotentRequests) {}
+  constructor(
+    private readonly requests: IdempotentRequests,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (idempotencyKeyOf(request) === undefined || isMultipart(request)) return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const notReplayed =
+      this.reflector.get<string[] | undefined>(NOT_REPLAYED_FIELDS, context.getHandler()) ?? [];
     return from(
-      this.requests.run(request, reply, fingerprintOf('json', canonicalJson(request.body)), () =>
-        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      this.requests.run(
+        request,
+        reply,
+        fingerprintOf('json', canonicalJson(request.body)),
+        () => lastValueFrom(next.handle(), { defaultValue: undefined }),
+        notReplayed,
       ),
     );
   }

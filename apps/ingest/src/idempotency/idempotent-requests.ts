@@ -1,10 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { APP_CONFIG, HttpProblem, problemOf, type AppConfig } from '@cvf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { IdempotencyStore } from './idempotency.store';
 
 const KEY = /^[A-Za-z0-9._:-]{1,255}$/;
+
+export const NOT_REPLAYED_FIELDS = 'cvf:idempotency:not-replayed';
+
+/**
+ * Fields of a route's answer that are shown once and never stored for a replay (a created
+ * signing secret: the idempotency table must not become a second copy of it). A replay
+ * answers null for them.
+ */
+export const NotReplayed = (...fields: string[]) => SetMetadata(NOT_REPLAYED_FIELDS, fields);
 
 /** The request's `Idempotency-Key`, if it is a POST that carries one. */
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
@@ -33,6 +42,7 @@ export class IdempotentRequests {
     reply: FastifyReply,
     fingerprint: string,
     work: () => Promise<unknown>,
+    notReplayed: readonly string[] = [],
   ): Promise<unknown> {
     const key = idempotencyKeyOf(request);
     if (key === undefined) return work();
@@ -75,7 +85,7 @@ export class IdempotentRequests {
     }
     try {
       const body = await work();
-      await this.store.complete(scope, key, reply.statusCode, body);
+      await this.store.complete(scope, key, reply.statusCode, withoutFields(body, notReplayed));
       return body;
     } catch (error) {
       const problem = problemOf(error, request);
@@ -95,4 +105,9 @@ export function fingerprintOf(kind: 'json' | 'file', content: string): string {
   return createHash('sha256')
     .update(kind === 'json' ? content : `multipart-file:${content}`)
     .digest('hex');
+}
+
+function withoutFields(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || typeof body !== 'object' || body === null) return body;
+  return { ...body, ...Object.fromEntries(fields.map((field) => [field, null])) };
 }

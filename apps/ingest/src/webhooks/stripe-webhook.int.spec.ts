@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { AppendCounter, EventLog, send, type HttpReply } from '../testing/ingest-http';
 import { startIngestTestApp, type IngestTestApp } from '../testing/ingest-test-app';
 import { stripeSignatureHeader } from './stripe-signature';
@@ -118,6 +119,33 @@ describe('webhook signing secrets', () => {
       'DELETE',
       `/companies/acme/webhook-secrets/${String(created.body.secret_id)}`,
     );
+    await appended.appendedSinceLastLook();
+  });
+
+  it('are not kept for an Idempotency-Key replay: the replay answers the same id with secret null', async () => {
+    const headers = { 'idempotency-key': 'new-secret-1' };
+    const url = '/companies/acme/webhook-secrets';
+    const created = await send(ingest.app, 'POST', url, undefined, headers);
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^whsec_/);
+
+    const replay = await send(ingest.app, 'POST', url, undefined, headers);
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual({ ...created.body, secret: null });
+    const db = new Client({ connectionString: ingest.database.url });
+    await db.connect();
+    try {
+      const stored = await db.query<{ body: string }>(
+        'SELECT response_body::text AS body FROM ingest.idempotency_keys WHERE key = $1',
+        ['new-secret-1'],
+      );
+      expect(stored.rows[0]?.body).toContain(String(created.body.secret_id));
+      expect(stored.rows[0]?.body).not.toContain(String(created.body.secret));
+    } finally {
+      await db.end();
+    }
+    await send(ingest.app, 'DELETE', `${url}/${String(created.body.secret_id)}`);
     await appended.appendedSinceLastLook();
   });
 

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { type WriteResult } from '../commands/stream-writer';
 import { CompanyCommands } from '../companies/company-commands.service';
 import { Write, type WriteRequest } from '../http/write-context';
+import { NotReplayed } from '../idempotency/idempotent-requests';
 import { PaymentCommands } from '../payments/payment-commands.service';
 import { WebhookSecrets, type WebhookSecretInfo } from './webhook-tables';
 
@@ -21,8 +22,15 @@ export class WebhookSecretDto implements WebhookSecretInfo {
 
 export class CreatedWebhookSecretDto {
   @ApiProperty() secret_id!: string;
-  @ApiProperty({ description: 'shown this once: configure it as the endpoint’s signing secret' })
-  secret!: string;
+  @ApiProperty({
+    description:
+      'shown this once: configure it as the endpoint’s signing secret. null when the answer ' +
+      'is an Idempotency-Key replay (it is not kept for replays): revoke that secret and ' +
+      'create another if the first answer was lost',
+    nullable: true,
+    type: String,
+  })
+  secret!: string | null;
   @ApiProperty() created_at!: string;
 }
 
@@ -45,6 +53,7 @@ export class WebhookSecretsController {
   @Post()
   @HttpCode(201)
   @Header('cache-control', 'no-store')
+  @NotReplayed('secret')
   @ApiOperation({
     summary:
       'Create a webhook signing secret (shown once); the older ones stay valid until revoked',
