@@ -9,7 +9,7 @@ import { stripeSignatureHeader } from '../apps/ingest/src/webhooks/stripe-signat
 import * as processes from '../libs/platform/src/testing/app-process';
 import { type Context, cpuMeter, type Mode, startServices, withContext } from './distributed-stack';
 import { verdict } from './harness';
-import { type Load, openLoop, p50p99, percentile, post } from './load';
+import { type Load, loadRequest, openLoop, p50p99, percentile, post } from './load';
 
 /**
  * The distributed mode beside the embedded one, every service a built process from dist/
@@ -135,13 +135,13 @@ async function measureFreshness(
     const body = JSON.stringify(chargeEvent(run, i));
     const signature = stripeSignatureHeader([secret], Math.floor(Date.now() / 1000), body);
     const t0 = performance.now();
-    const response = await fetch(`${urls.write}/webhooks/${COMPANY}/stripe`, {
+    const response = await loadRequest(`${urls.write}/webhooks/${COMPANY}/stripe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': signature },
       body,
     });
     // The receipt names the log position of the event it appended (stripe-webhooks.service.ts).
-    const { position } = (await response.json()) as { position?: string | null };
+    const { position } = JSON.parse(response.text) as { position?: string | null };
     if (response.status !== 200 || !position) throw new Error(`webhook → ${response.status}`);
     const trace: Trace = { ok: performance.now() - t0 };
     traces.push(trace);
@@ -151,9 +151,8 @@ async function measureFreshness(
     if (watch.kafka) reads.push(follow('kafka', watch.kafka(position)));
     if (i % 10 === 0) {
       const query = `?min_position=${encodeURIComponent(position)}`;
-      const read = fetch(`${urls.read}/companies/${COMPANY}/cashflows${query}`);
-      const served = read.then(async (r) => {
-        await r.arrayBuffer();
+      const read = loadRequest(`${urls.read}/companies/${COMPANY}/cashflows${query}`);
+      const served = read.then((r) => {
         if (r.status !== 200) throw new Error(`GET → ${r.status}`);
       });
       reads.push(follow('served', served));

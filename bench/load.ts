@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -35,6 +36,30 @@ export async function send(
 }
 
 export const post = (base: string, path: string, body?: object) => send(base, 'POST', path, body);
+
+// One pool of kept-alive sockets for the load itself: node:http costs the load generator far
+// less CPU per request than fetch, and on 2 cores its CPU is taken from the services measured.
+const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+
+/** A request of the load: status and body text (the body is read to the end). */
+export function loadRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent });
+    req.once('error', reject);
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('error', reject);
+      res.once('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.end(options.body);
+  });
+}
 
 /** An open-loop load: `rate` requests a second for `seconds`, at most `inFlight` pending. */
 export interface Load {
