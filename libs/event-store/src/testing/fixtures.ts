@@ -84,11 +84,11 @@ export async function readEventsWithIds(
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
 export async function eventually(
   what: string,
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await delay(20);
   }

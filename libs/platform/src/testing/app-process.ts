@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { eventually } from '../../../event-store/src/testing/fixtures';
 
 /**
  * A service as it runs in production: the built `dist/apps/<app>/src/main.js` in its own
@@ -58,18 +59,8 @@ export async function startAppProcess(
   return { app, port, base, child, exited, output: () => output, get };
 }
 
-/** Polls until `check` holds; fails naming `what` otherwise. */
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls until `check` holds; fails naming `what` otherwise (the event store's fixture). */
+export { eventually };
 
 /** Resolves once /health/ready answers 200; fails with the process output otherwise. */
 export async function untilReady(app: AppProcess, timeoutMs = 25_000): Promise<void> {
