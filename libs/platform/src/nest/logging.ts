@@ -44,9 +44,10 @@ export function loggingModule(logger: Pino): DynamicModule {
  */
 export function logRequests(fastify: FastifyInstance, logger: Pino): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!request.url.startsWith('/health/')) {
-      const status = reply.statusCode;
-      const level = status >= 500 ? 'error' : 'info';
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : 'info';
+    // Checked first: at LOG_LEVEL warn or silent the line is not even built.
+    if (logger.isLevelEnabled(level) && !request.url.startsWith('/health/')) {
       logger[level](
         {
           req: { id: request.id, method: request.method, url: request.url, headers: kept(request) },
