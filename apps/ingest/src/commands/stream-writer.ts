@@ -21,6 +21,13 @@ export interface WriteResult {
 
 const MAX_ATTEMPTS = 5;
 
+export interface WriteOptions {
+  /** The stream version the caller read (If-Match): it must still hold, or 412. */
+  readonly ifMatch?: number | undefined;
+  /** The command usually creates its stream (a new payment): try that first, unread. */
+  readonly likelyNew?: boolean;
+}
+
 /**
  * Load → decide → append with the expected version (ARCHITECTURE.md "Events and streams").
  * Without If-Match, a concurrent writer that wins the race makes us reload and decide again
@@ -48,9 +55,9 @@ export class StreamWriter {
     streamId: string,
     command: C,
     context: CommandContext,
-    ifMatch?: number,
-    options: { readonly likelyNew?: boolean } = {},
+    options: WriteOptions = {},
   ): Promise<WriteResult> {
+    const { ifMatch } = options;
     for (let attempt = 1; ; attempt++) {
       // A command that usually creates its stream (a new payment) is first decided against
       // the empty stream and appended with no-stream, without reading: one query less in the

@@ -19,7 +19,7 @@ export class CompanyCommands {
       companyStreamId(companyId),
       command,
       commandContext(companyId, write),
-      write.ifMatch,
+      { ifMatch: write.ifMatch },
     );
   }
 

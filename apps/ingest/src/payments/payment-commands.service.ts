@@ -44,8 +44,7 @@ export class PaymentCommands {
       paymentStreamId(companyId, command.data.payment_id),
       command,
       commandContext(companyId, write),
-      write.ifMatch,
-      { likelyNew: command.type === 'RecordPayment' },
+      { ifMatch: write.ifMatch, likelyNew: command.type === 'RecordPayment' },
     );
   }
 

@@ -104,7 +104,6 @@ export class StripeWebhooks {
           paymentStreamId(companyId, payment.payment_id),
           { type: 'RecordPayment', data: { ...payment, source: 'stripe', source_ref: event.id } },
           context(intent.occurredAt),
-          undefined,
           { likelyNew: true },
         );
         return receipt(event, outcomeOf([result]), [result]);
