@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createKafka, ensureTopics, kafkaTopics } from '@cvf/messaging';
+import { createKafka, dropPrefixed, ensureTopics, kafkaTopics } from '@cvf/messaging';
 import { Redis } from 'ioredis';
 import { type Kafka } from 'kafkajs';
 import { Client } from 'pg';
@@ -62,23 +62,7 @@ export async function withContext<T>(bench: (ctx: Context) => Promise<T>): Promi
       await deleteKeys(ctx.redis, `bull:${prefix}-recompute:*`);
     }
     ctx.redis.disconnect();
-    await dropKafka(ctx.kafka, ctx.prefix);
-  }
-}
-
-/** Deletes the run's topics and consumer groups (everything under its prefix). */
-async function dropKafka(kafka: Kafka, prefix: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    const { groups } = await admin.listGroups();
-    const ours = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
-    // A group a consumer still holds cannot go yet; it costs the broker a few bytes.
-    if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
+    await dropPrefixed(ctx.kafka, ctx.prefix);
   }
 }
 

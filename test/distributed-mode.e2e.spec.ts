@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { uniqueCacheOptions } from '../libs/cache/src/testing/test-env';
-import { createKafka, kafkaTopics } from '../libs/messaging/src/topics';
+import { createKafka, dropPrefixed } from '../libs/messaging/src/topics';
 import { uniqueName } from '../libs/messaging/src/testing/kafka-test-support';
 import {
   type AppName,
@@ -89,6 +89,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(started.map((app) => stopAppProcess(app)));
   await database.drop();
+  await dropPrefixed(
+    createKafka({ brokers: testServices.kafkaBrokers, clientId: 'cleanup' }),
+    prefix,
+  );
 });
 
 const running = (app: AppName): AppProcess => {
@@ -159,15 +163,4 @@ it('given the worked example written through ingest, then the gateway serves the
     aborter.abort();
     await reader.cancel().catch(() => undefined);
   }
-});
-
-afterAll(async () => {
-  const admin = createKafka({
-    brokers: testServices.kafkaBrokers,
-    clientId: uniqueName('t'),
-  }).admin();
-  await admin.connect();
-  const topics = kafkaTopics(prefix);
-  await admin.deleteTopics({ topics: [topics.events, topics.alerts] }).catch(() => undefined);
-  await admin.disconnect();
 });

@@ -3,9 +3,9 @@ import { type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
 // load (NestJS 12 ships ES modules). The worker itself runs as a separate process below.
 import { type Alert } from '../../../libs/cache/src/alerts/alert';
 import { SyntheticLog } from '../../../libs/cache/src/testing/company-history';
-import { workedHistory } from '../../../libs/cache/src/testing/worked-example';
+import { WORKED_BREACH, workedHistory } from '../../../libs/cache/src/testing/worked-example';
 import { testKafka, uniqueName } from '../../../libs/messaging/src/testing/kafka-test-support';
-import { kafkaTopics } from '../../../libs/messaging/src/topics';
+import { dropPrefixed, kafkaTopics } from '../../../libs/messaging/src/topics';
 import { eventually } from '../../../libs/platform/src/testing/app-process';
 import { type RecomputeJob } from '../../../libs/read-model/src/outbox/recompute-scheduler.port';
 import { testServices } from '../../../test/support/services';
@@ -83,10 +83,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ops?.disconnect();
-  const admin = kafka?.admin();
-  await admin?.connect();
-  await admin?.deleteTopics({ topics: [topics.events, topics.alerts] }).catch(() => undefined);
-  await admin?.disconnect();
+  if (kafka) await dropPrefixed(kafka, topicPrefix);
   await fleet?.close();
 });
 
@@ -107,14 +104,7 @@ describe('worker alerts on Kafka (distributed mode)', () => {
     ]);
     expect(received.map((m) => m.key?.toString())).toEqual(['worked', 'worked']);
     const breach = alertsOf(received).find((a) => a.type === 'ThresholdBreached');
-    expect(breach).toMatchObject({
-      company_id: 'worked',
-      cohort_month: '2020-01-01',
-      period: 1,
-      month: '2020-02-01',
-      ratio: '0.100000',
-      minimum: '0.25',
-    });
+    expect(breach).toMatchObject(WORKED_BREACH);
   });
 
   it('given the same results recomputed again, then nothing is republished', async () => {

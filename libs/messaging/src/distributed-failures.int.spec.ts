@@ -18,7 +18,7 @@ import { consumeUntil, createTopic, uniqueName } from './testing/kafka-test-supp
 import { type OwnBroker, startOwnBroker } from './testing/own-broker';
 import { writePortfolio } from './testing/portfolio-events';
 import { countEvents, paymentLoad, projectEmbedded, until } from './testing/projection-check';
-import { createKafka, kafkaTopics } from './topics';
+import { createKafka, dropPrefixed, kafkaTopics } from './topics';
 
 // Distributed mode under failure, with load running: the broker crashes (SIGKILL) and comes
 // back; the relay process is SIGKILLed mid-stream and restarted. Either way every event of
@@ -190,10 +190,7 @@ describe('the relay process is killed mid-stream', () => {
       await load.stop();
       await projector?.subscription.stop();
       await Promise.all(relays.map((relay) => stopAppProcess(relay)));
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [topics.events, topics.alerts] }).catch(() => undefined);
-      await admin.disconnect();
+      await dropPrefixed(kafka, prefix);
     }
   });
 });

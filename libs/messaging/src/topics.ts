@@ -66,3 +66,23 @@ export async function ensureTopics(
     await admin.disconnect();
   }
 }
+
+/**
+ * Deletes every topic and consumer group whose name starts with `prefix` (a `KAFKA_TOPIC_PREFIX`):
+ * how tests and benchmarks leave a shared cluster as they found it. A group a consumer still
+ * holds cannot go yet; it is left (it costs the broker a few bytes).
+ */
+export async function dropPrefixed(kafka: Kafka, prefix: string): Promise<void> {
+  if (prefix === '') throw new Error('dropPrefixed: an empty prefix would delete everything');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+    if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}

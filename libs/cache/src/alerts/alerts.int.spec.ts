@@ -5,7 +5,7 @@ import { CacheKeys } from '../layout';
 import { CohortRecomputer } from '../recompute/recomputer';
 import { connectRedis } from '../redis-connections';
 import { SyntheticLog } from '../testing/company-history';
-import { workedHistory } from '../testing/worked-example';
+import { WORKED_BREACH, workedHistory } from '../testing/worked-example';
 import {
   deleteKeys,
   readModelEnv,
@@ -76,12 +76,7 @@ describe('ThresholdBreached and CohortCapped alerts', () => {
       ['capped:worked:2020-02-01', 'CohortCapped'],
     ]);
     expect(alerts[0]).toMatchObject({
-      company_id: 'worked',
-      cohort_month: '2020-01-01',
-      period: 1,
-      month: '2020-02-01',
-      ratio: '0.100000',
-      minimum: '0.25',
+      ...WORKED_BREACH,
       detected_at: '2020-05-02T00:00:00.000Z',
     });
     expect(alerts[0]!.position).toMatch(/^\d+:\d+$/);

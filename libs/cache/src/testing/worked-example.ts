@@ -60,3 +60,13 @@ export function workedHistory(companyId: string): CompanyHistory {
     .pay('d', '2', '2020-03-01', 30_000)
     .pay('e', '3', '2020-04-01', 50_000);
 }
+
+/** The example's one breach as an alert of company `worked` (DOMAIN.md: 100 / 1000 < 0.25). */
+export const WORKED_BREACH = {
+  company_id: 'worked',
+  cohort_month: '2020-01-01',
+  period: 1,
+  month: '2020-02-01',
+  ratio: '0.100000',
+  minimum: '0.25',
+} as const;
