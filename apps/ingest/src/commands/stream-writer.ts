@@ -8,7 +8,12 @@ import {
   type EventStore,
   type LogPosition,
 } from '@cvf/event-store';
-import { HttpProblem, toDomainEnvelope, toNewEvent, type CommandContext } from '@cvf/platform';
+import {
+  toDomainEnvelope,
+  toNewEvent,
+  VersionMismatchError,
+  type CommandContext,
+} from '@cvf/platform';
 
 /** What every write answers: the stream's new version and the log position to wait for. */
 export interface WriteResult {
@@ -29,7 +34,8 @@ export interface WriteOptions {
 }
 
 /**
- * Load → decide → append with the expected version (ARCHITECTURE.md "Events and streams").
+ * Load → decide → append with the expected version (ARCHITECTURE.md "Events and streams"):
+ * what every command handler does with its stream.
  * Without If-Match, a concurrent writer that wins the race makes us reload and decide again
  * (the command is re-checked against the new state); with If-Match the caller's version must
  * hold, or the request fails with 412.
@@ -68,12 +74,7 @@ export class StreamWriter {
         ? { state: decider.initialState, version: 0, position: null }
         : await this.load(decider, streamId);
       if (ifMatch !== undefined && ifMatch !== version) {
-        throw new HttpProblem({
-          status: 412,
-          error: 'version_mismatch',
-          message: `${streamId} is at version ${version}, not ${ifMatch} (If-Match); reload and retry`,
-          current_version: version,
-        });
+        throw new VersionMismatchError(streamId, version, ifMatch);
       }
       const events = decider.decide(command, state);
       if (events.length === 0) {

@@ -3,15 +3,19 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { companyStateDocument, NotFoundError } from '@cvf/domain';
 import type { FastifyReply } from 'fastify';
+import { CommandBus } from '@nestjs/cqrs';
+import { CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
-import { Write, type WriteRequest } from '../http/write-context';
-import { CompanyCommands } from './company-commands.service';
+import { companyWrite, Write, type WriteRequest } from '../http/write-context';
 import { RegisterCompanyDto, RenameCompanyDto, WriteResultDto } from './company.dto';
 
 @ApiTags('companies')
 @Controller('companies')
 export class CompaniesController {
-  constructor(private readonly companies: CompanyCommands) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly companies: CompanyStreams,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -22,10 +26,8 @@ export class CompaniesController {
     @Write() write: WriteRequest,
   ): Promise<WriteResult & { id: string }> {
     const id = body.id ?? randomUUID();
-    const result = await this.companies.execute(
-      id,
-      { type: 'RegisterCompany', data: { name: body.name } },
-      write,
+    const result = await this.commands.execute(
+      companyWrite(id, { type: 'RegisterCompany', data: { name: body.name } }, write),
     );
     return { id, ...result };
   }
@@ -38,10 +40,8 @@ export class CompaniesController {
     @Body() body: RenameCompanyDto,
     @Write() write: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
-      companyId,
-      { type: 'RenameCompany', data: { name: body.name } },
-      write,
+    return this.commands.execute(
+      companyWrite(companyId, { type: 'RenameCompany', data: { name: body.name } }, write),
     );
   }
 

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@cvf/domain';
+import { CommandBus } from '@nestjs/cqrs';
+import { type CompanyCommand } from '@cvf/domain';
 import { type WriteResult } from '../commands/stream-writer';
-import { Write, type WriteRequest } from '../http/write-context';
-import { CompanyCommands } from './company-commands.service';
+import { companyWrite, Write, type WriteRequest } from '../http/write-context';
 import {
   ActualSpendDto,
   CreateTradeDto,
@@ -31,7 +32,11 @@ const periodParam = new ParseIntPipe({
 @ApiResponse({ status: 200, type: WriteResultDto })
 @Controller('companies/:companyId')
 export class TermsController {
-  constructor(private readonly companies: CompanyCommands) {}
+  constructor(private readonly commands: CommandBus) {}
+
+  private run(companyId: string, command: CompanyCommand, write: WriteRequest) {
+    return this.commands.execute(companyWrite(companyId, command, write));
+  }
 
   @Post('trades')
   @HttpCode(201)
@@ -41,7 +46,7 @@ export class TermsController {
     @Body() body: CreateTradeDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(id, { type: 'CreateTrade', data: { ...body } }, w);
+    return this.run(id, { type: 'CreateTrade', data: { ...body } }, w);
   }
 
   @Put('trades/:cohortMonth')
@@ -52,11 +57,7 @@ export class TermsController {
     @Body() body: TradeTermsDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
-      id,
-      { type: 'AmendTrade', data: { cohort_month: cohortMonth, ...body } },
-      w,
-    );
+    return this.run(id, { type: 'AmendTrade', data: { cohort_month: cohortMonth, ...body } }, w);
   }
 
   @Post('spends')
@@ -67,7 +68,7 @@ export class TermsController {
     @Body() body: PlanSpendDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(id, { type: 'PlanSpend', data: { ...body } }, w);
+    return this.run(id, { type: 'PlanSpend', data: { ...body } }, w);
   }
 
   @Put('spends/:cohortMonth')
@@ -78,11 +79,7 @@ export class TermsController {
     @Body() body: PlannedSpendDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
-      id,
-      { type: 'PlanSpend', data: { cohort_month: cohortMonth, ...body } },
-      w,
-    );
+    return this.run(id, { type: 'PlanSpend', data: { cohort_month: cohortMonth, ...body } }, w);
   }
 
   @Put('spends/:cohortMonth/actual')
@@ -95,7 +92,7 @@ export class TermsController {
     @Body() body: ActualSpendDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
+    return this.run(
       id,
       { type: 'ReportActualSpend', data: { cohort_month: cohortMonth, ...body } },
       w,
@@ -112,7 +109,7 @@ export class TermsController {
     @Body() body: SetThresholdDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(id, { type: 'SetThreshold', data: { ...body } }, w);
+    return this.run(id, { type: 'SetThreshold', data: { ...body } }, w);
   }
 
   @Put('thresholds/:period')
@@ -124,7 +121,7 @@ export class TermsController {
     @Body() body: ThresholdMinimumDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
+    return this.run(
       id,
       { type: 'SetThreshold', data: { payment_period_month: period, ...body } },
       w,
@@ -139,11 +136,7 @@ export class TermsController {
     @Param('period', periodParam) period: number,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
-      id,
-      { type: 'RemoveThreshold', data: { payment_period_month: period } },
-      w,
-    );
+    return this.run(id, { type: 'RemoveThreshold', data: { payment_period_month: period } }, w);
   }
 
   @Post('threshold-overrides')
@@ -154,7 +147,7 @@ export class TermsController {
     @Body() body: OverrideThresholdDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(id, { type: 'OverrideThreshold', data: { ...body } }, w);
+    return this.run(id, { type: 'OverrideThreshold', data: { ...body } }, w);
   }
 
   @Delete('threshold-overrides/:cohortMonth/:period')
@@ -166,7 +159,7 @@ export class TermsController {
     @Param('period', periodParam) period: number,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
+    return this.run(
       id,
       {
         type: 'RevokeThresholdOverride',
@@ -185,10 +178,6 @@ export class TermsController {
     @Body() body: PredictionAssumptionsDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.companies.execute(
-      id,
-      { type: 'SetPredictionAssumptions', data: { scenario, ...body } },
-      w,
-    );
+    return this.run(id, { type: 'SetPredictionAssumptions', data: { scenario, ...body } }, w);
   }
 }

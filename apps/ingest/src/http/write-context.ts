@@ -1,6 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { HttpProblem, type CommandContext } from '@cvf/platform';
+import { ValidationError, type CompanyCommand, type PaymentCommand } from '@cvf/domain';
+import { type CommandContext } from '@cvf/platform';
 import type { FastifyRequest } from 'fastify';
+import { CompanyWrite, PaymentWrite } from '../commands/write-commands';
 import { requireStorableText } from './storable-text';
 
 /** Who is writing and under which request: every event records it (ARCHITECTURE.md). */
@@ -17,12 +19,10 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   if (!match) {
-    throw new HttpProblem({
-      status: 400,
-      error: 'validation_failed',
-      message: `If-Match: '${header}' is not a stream version (e.g. "3")`,
-      issues: [{ field: 'If-Match', reason: 'must be a stream version such as "3"' }],
-    });
+    throw new ValidationError(
+      [{ field: 'If-Match', reason: 'must be a stream version such as "3"' }],
+      `If-Match: '${header}' is not a stream version (e.g. "3")`,
+    );
   }
   return Number(match[1]);
 }
@@ -38,12 +38,7 @@ export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext
   requireStorableText(request.params, request.query, request.body);
   const actor = header('x-actor');
   if (actor !== undefined && !ACTOR.test(actor)) {
-    throw new HttpProblem({
-      status: 400,
-      error: 'validation_failed',
-      message: 'X-Actor: must be 1–100 characters of A-Z a-z 0-9 . _ : @ -',
-      issues: [{ field: 'X-Actor', reason: 'must be 1–100 characters of A-Z a-z 0-9 . _ : @ -' }],
-    });
+    throw ValidationError.of('X-Actor', 'must be 1–100 characters of A-Z a-z 0-9 . _ : @ -');
   }
   return {
     actor: actor ?? 'api',
@@ -54,4 +49,22 @@ export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext
 
 export function commandContext(companyId: string, write: WriteRequest): CommandContext {
   return { companyId, actor: write.actor, correlationId: write.correlationId, causationId: null };
+}
+
+/** A REST request's company command, as the CommandBus takes it. */
+export function companyWrite(
+  companyId: string,
+  command: CompanyCommand,
+  write: WriteRequest,
+): CompanyWrite {
+  return new CompanyWrite(command, commandContext(companyId, write), write.ifMatch);
+}
+
+/** A REST request's payment command, as the CommandBus takes it. */
+export function paymentWrite(
+  companyId: string,
+  command: PaymentCommand,
+  write: WriteRequest,
+): PaymentWrite {
+  return new PaymentWrite(command, commandContext(companyId, write), write.ifMatch);
 }

@@ -1,5 +1,14 @@
 import { Inject, Injectable, SetMetadata } from '@nestjs/common';
-import { APP_CONFIG, HttpProblem, problemOf, type AppConfig } from '@cvf/platform';
+import { ValidationError } from '@cvf/domain';
+import {
+  APP_CONFIG,
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyReusedError,
+  problemOf,
+  ReplayedProblem,
+  type AppConfig,
+  type ProblemBody,
+} from '@cvf/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { IdempotencyStore } from './idempotency.store';
@@ -47,14 +56,10 @@ export class IdempotentRequests {
     const key = idempotencyKeyOf(request);
     if (key === undefined) return work();
     if (!KEY.test(key)) {
-      throw new HttpProblem({
-        status: 400,
-        error: 'validation_failed',
-        message: 'Idempotency-Key: must be 1–255 characters of A-Z a-z 0-9 . _ : -',
-        issues: [
-          { field: 'Idempotency-Key', reason: 'must be 1–255 characters of A-Z a-z 0-9 . _ : -' },
-        ],
-      });
+      throw ValidationError.of(
+        'Idempotency-Key',
+        'must be 1–255 characters of A-Z a-z 0-9 . _ : -',
+      );
     }
     const scope = `${request.method} ${request.url.split('?')[0] ?? ''}`;
     const claim = await this.store.claim(
@@ -65,20 +70,12 @@ export class IdempotentRequests {
     );
     switch (claim.kind) {
       case 'mismatch':
-        throw new HttpProblem({
-          status: 422,
-          error: 'idempotency_key_reused',
-          message: `Idempotency-Key '${key}' was used for a different request`,
-        });
+        throw new IdempotencyKeyReusedError(key);
       case 'in_flight':
-        throw new HttpProblem({
-          status: 409,
-          error: 'idempotency_key_in_flight',
-          message: `a request with Idempotency-Key '${key}' is still being processed; retry shortly`,
-        });
+        throw new IdempotencyKeyInFlightError(key);
       case 'replay':
         void reply.status(claim.status).header('idempotent-replayed', 'true');
-        if (claim.status >= 400) throw new HttpProblem(claim.body as HttpProblem['body']);
+        if (claim.status >= 400) throw new ReplayedProblem(claim.body as ProblemBody);
         return claim.body;
       case 'claimed':
         break;

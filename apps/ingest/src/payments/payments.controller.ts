@@ -1,17 +1,23 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import { type PaymentCommand } from '@cvf/domain';
 import { type WriteResult } from '../commands/stream-writer';
 import { WriteResultDto } from '../companies/company.dto';
-import { Write, type WriteRequest } from '../http/write-context';
-import { PaymentCommands } from './payment-commands.service';
+import { paymentWrite, Write, type WriteRequest } from '../http/write-context';
+import { derivedPaymentId } from './derived-payment-id';
 import { PaymentFactsDto, RecordPaymentDto, RefundDto } from './payment.dto';
 
 @ApiTags('payments')
 @ApiResponse({ status: 200, type: WriteResultDto })
 @Controller('companies/:companyId/payments')
 export class PaymentsController {
-  constructor(private readonly payments: PaymentCommands) {}
+  constructor(private readonly commands: CommandBus) {}
+
+  private run(companyId: string, command: PaymentCommand, write: WriteRequest) {
+    return this.commands.execute(paymentWrite(companyId, command, write));
+  }
 
   @Post()
   @HttpCode(201)
@@ -23,8 +29,8 @@ export class PaymentsController {
     @Body() body: RecordPaymentDto,
     @Write() write: WriteRequest,
   ): Promise<WriteResult & { payment_id: string }> {
-    const paymentId = body.payment_id ?? this.payments.derivedPaymentId(body);
-    const result = await this.payments.execute(
+    const paymentId = body.payment_id ?? derivedPaymentId(body);
+    const result = await this.run(
       companyId,
       { type: 'RecordPayment', data: { ...body, payment_id: paymentId, source: 'api' } },
       write,
@@ -42,7 +48,7 @@ export class PaymentsController {
     @Body() body: PaymentFactsDto,
     @Write() write: WriteRequest,
   ): Promise<WriteResult> {
-    return this.payments.execute(
+    return this.run(
       companyId,
       { type: 'CorrectPayment', data: { ...body, payment_id: paymentId } },
       write,
@@ -60,7 +66,7 @@ export class PaymentsController {
     @Query('reason') reason: string | undefined,
     @Write() write: WriteRequest,
   ): Promise<WriteResult> {
-    return this.payments.execute(
+    return this.run(
       companyId,
       {
         type: 'VoidPayment',
@@ -80,7 +86,7 @@ export class PaymentsController {
     @Write() write: WriteRequest,
   ): Promise<WriteResult & { refund_id: string }> {
     const refundId = body.refund_id ?? randomUUID();
-    const result = await this.payments.execute(
+    const result = await this.run(
       companyId,
       {
         type: 'RefundPayment',

@@ -6,7 +6,7 @@ import {
   type FieldIssue,
   type PaymentRow,
 } from '@cvf/domain';
-import { sha256Hex } from '../payments/payment-commands.service';
+import { sha256Hex } from '@cvf/platform';
 
 /** The facts of one uploaded row, as they are recorded. */
 export interface UploadedPayment {

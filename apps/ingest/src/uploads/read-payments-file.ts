@@ -1,5 +1,13 @@
 import { paymentTable } from '@cvf/domain';
-import { HttpProblem, readCsvRows, type TableIssue } from '@cvf/platform';
+import { ValidationError } from '@cvf/domain';
+import {
+  InvalidRowsError,
+  MalformedRequestError,
+  PayloadTooLargeError,
+  readCsvRows,
+  UnsupportedMediaTypeError,
+  type TableIssue,
+} from '@cvf/platform';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -21,11 +29,9 @@ export async function filePart(
   limitBytes: number,
 ): Promise<MultipartFile> {
   if (!request.isMultipart()) {
-    throw new HttpProblem({
-      status: 415,
-      error: 'unsupported_media_type',
-      message: 'send the CSV file as multipart/form-data (a part named "file")',
-    });
+    throw new UnsupportedMediaTypeError(
+      'send the CSV file as multipart/form-data (a part named "file")',
+    );
   }
   let part: MultipartFile | undefined;
   try {
@@ -33,19 +39,10 @@ export async function filePart(
   } catch (error) {
     const status = (error as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status < 500) throw error;
-    throw new HttpProblem({
-      status: 400,
-      error: 'bad_request',
-      message: `malformed multipart body: ${(error as Error).message}`,
-    });
+    throw new MalformedRequestError(`malformed multipart body: ${(error as Error).message}`);
   }
   if (part === undefined) {
-    throw new HttpProblem({
-      status: 400,
-      error: 'validation_failed',
-      message: 'file: a CSV file part is required',
-      issues: [{ field: 'file', reason: 'a CSV file part is required' }],
-    });
+    throw ValidationError.of('file', 'a CSV file part is required');
   }
   return part;
 }
@@ -89,26 +86,21 @@ export async function readPaymentsFile(
   if (part.file.truncated) throw tooLarge(limitBytes);
   if (read.issueCount > 0) {
     const shown = read.issues.length;
-    throw new HttpProblem({
-      status: 400,
-      error: 'validation_failed',
-      message:
-        `${read.issueCount} problem${read.issueCount === 1 ? '' : 's'} in the file` +
+    throw new InvalidRowsError(
+      `${read.issueCount} problem${read.issueCount === 1 ? '' : 's'} in the file` +
         `${read.issueCount > shown ? ` (the first ${shown} listed)` : ''}; nothing was recorded`,
-      issues: read.issues.map(({ row, column, reason }) => ({ row, column, reason })),
-      issue_count: read.issueCount,
-    });
+      read.issues,
+      read.issueCount,
+    );
   }
   return { name: sanitisedName(part.filename), rows, sha256: digest.digest('hex') };
 }
 
-function tooLarge(limitBytes: number): HttpProblem {
-  return new HttpProblem({
-    status: 413,
-    error: 'payload_too_large',
-    message: `the file is larger than the upload limit of ${limitBytes} bytes; split it into smaller files`,
-    limit_bytes: limitBytes,
-  });
+function tooLarge(limitBytes: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `the file is larger than the upload limit of ${limitBytes} bytes; split it into smaller files`,
+    limitBytes,
+  );
 }
 
 /** Enough of the name to find the file again, and nothing that could not be stored. */

@@ -1,11 +1,12 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { IngestModule } from '../ingest.module';
+import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { PaymentUploadController } from './payment-upload.controller';
 import { PaymentUploads } from './payment-uploads.service';
 
-/** CSV uploads of payments; uses the payment commands of the IngestModule. */
+/** CSV uploads of payments: read and validate the file, then one PaymentImport command. */
 @Module({
-  imports: [forwardRef(() => IngestModule)],
+  imports: [CommandsModule, IdempotencyModule],
   controllers: [PaymentUploadController],
   providers: [PaymentUploads],
 })

@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { paymentDecider, paymentStreamId, ValidationError } from '@cvf/domain';
-import { EVENT_STORE, type EventStore } from '@cvf/event-store';
-import { APP_CONFIG, HttpProblem, type AppConfig, type CommandContext } from '@cvf/platform';
-import { StreamWriter, type WriteResult } from '../commands/stream-writer';
-import { PaymentCommands } from '../payments/payment-commands.service';
+import { CommandBus } from '@nestjs/cqrs';
+import { ValidationError } from '@cvf/domain';
+import {
+  APP_CONFIG,
+  InvalidSignatureError,
+  PaymentNotRecordedYetError,
+  type AppConfig,
+  type CommandContext,
+} from '@cvf/platform';
+import { CompanyStreams } from '../commands/company-streams';
+import { type WriteResult } from '../commands/stream-writer';
+import { PaymentWrite } from '../commands/write-commands';
 import {
   interpretStripeEvent,
   readStripeEvent,
@@ -40,11 +47,10 @@ const ACTOR = 'webhook:stripe';
 @Injectable()
 export class StripeWebhooks {
   constructor(
-    private readonly writer: StreamWriter,
-    private readonly payments: PaymentCommands,
+    private readonly commands: CommandBus,
+    private readonly companies: CompanyStreams,
     private readonly secrets: WebhookSecrets,
     private readonly deliveries: WebhookDeliveries,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,7 +59,7 @@ export class StripeWebhooks {
     signature: string | undefined,
     rawBody: Buffer | undefined,
   ): Promise<WebhookReceipt> {
-    await this.payments.requireCompany(companyId);
+    await this.companies.requireCompany(companyId);
     const secrets = await this.secrets.active(companyId);
     if (secrets.length === 0) {
       throw invalidSignature(
@@ -99,12 +105,11 @@ export class StripeWebhooks {
         return receipt(event, 'ignored', null, intent.reason);
       case 'record': {
         const { payment } = intent;
-        const result = await this.writer.execute(
-          paymentDecider,
-          paymentStreamId(companyId, payment.payment_id),
-          { type: 'RecordPayment', data: { ...payment, source: 'stripe', source_ref: event.id } },
-          context(intent.occurredAt),
-          { likelyNew: true },
+        const result = await this.commands.execute(
+          new PaymentWrite(
+            { type: 'RecordPayment', data: { ...payment, source: 'stripe', source_ref: event.id } },
+            context(intent.occurredAt),
+          ),
         );
         return receipt(event, outcomeOf([result]), [result]);
       }
@@ -113,11 +118,11 @@ export class StripeWebhooks {
         const results: WriteResult[] = [];
         for (const refund of intent.refunds) {
           results.push(
-            await this.writer.execute(
-              paymentDecider,
-              paymentStreamId(companyId, refund.payment_id),
-              { type: 'RefundPayment', data: { ...refund } },
-              context(intent.occurredAt),
+            await this.commands.execute(
+              new PaymentWrite(
+                { type: 'RefundPayment', data: { ...refund } },
+                context(intent.occurredAt),
+              ),
             ),
           );
         }
@@ -136,16 +141,12 @@ export class StripeWebhooks {
     refunds: readonly StripeRefund[],
   ): Promise<void> {
     for (const refund of refunds) {
-      const stream = paymentStreamId(companyId, refund.payment_id);
-      if ((await this.store.readStream(stream, { maxCount: 1 })).length > 0) continue;
-      throw new HttpProblem({
-        status: 409,
-        error: 'payment_not_recorded_yet',
-        message:
-          `refund ${refund.refund_id} is for payment ${refund.payment_id}, which is not recorded ` +
+      if (await this.companies.paymentExists(companyId, refund.payment_id)) continue;
+      throw new PaymentNotRecordedYetError(
+        `refund ${refund.refund_id} is for payment ${refund.payment_id}, which is not recorded ` +
           'yet (its charge event has not arrived); nothing was recorded, retry later',
-        payment_id: refund.payment_id,
-      });
+        { payment_id: refund.payment_id },
+      );
     }
   }
 }
@@ -172,8 +173,8 @@ function receipt(
   };
 }
 
-function invalidSignature(reason: string): HttpProblem {
-  return new HttpProblem({ status: 400, error: 'invalid_signature', message: reason });
+function invalidSignature(reason: string): InvalidSignatureError {
+  return new InvalidSignatureError(reason);
 }
 
 function parseJson(rawBody: Buffer | undefined): unknown {

@@ -7,11 +7,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import { CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
-import { CompanyCommands } from '../companies/company-commands.service';
-import { Write, type WriteRequest } from '../http/write-context';
+import { companyWrite, Write, type WriteRequest } from '../http/write-context';
 import { NotReplayed } from '../idempotency/idempotent-requests';
-import { PaymentCommands } from '../payments/payment-commands.service';
 import { WebhookSecrets, type WebhookSecretInfo } from './webhook-tables';
 
 export class WebhookSecretDto implements WebhookSecretInfo {
@@ -45,8 +45,8 @@ type CreatedSecret = WriteResult & { secret_id: string; secret: string; created_
 @Controller('companies/:companyId/webhook-secrets')
 export class WebhookSecretsController {
   constructor(
-    private readonly companies: CompanyCommands,
-    private readonly payments: PaymentCommands,
+    private readonly commands: CommandBus,
+    private readonly companies: CompanyStreams,
     private readonly secrets: WebhookSecrets,
   ) {}
 
@@ -68,10 +68,8 @@ export class WebhookSecretsController {
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     // The log first: a secret that verifies must never be missing from the audit trail (the
     // reverse failure, an id in the log without a secret, verifies nothing).
-    const result = await this.companies.execute(
-      companyId,
-      { type: 'AddWebhookSecret', data: { secret_id: secretId } },
-      write,
+    const result = await this.commands.execute(
+      companyWrite(companyId, { type: 'AddWebhookSecret', data: { secret_id: secretId } }, write),
     );
     const stored = await this.secrets.add(companyId, secretId, secret);
     return { secret_id: secretId, secret, created_at: stored.created_at, ...result };
@@ -82,7 +80,7 @@ export class WebhookSecretsController {
   @ApiResponse({ status: 200, type: [WebhookSecretDto] })
   @ApiResponse({ status: 404, description: 'unknown company' })
   async list(@Param('companyId') companyId: string): Promise<WebhookSecretInfo[]> {
-    await this.payments.requireCompany(companyId);
+    await this.companies.requireCompany(companyId);
     return this.secrets.list(companyId);
   }
 
@@ -96,10 +94,12 @@ export class WebhookSecretsController {
   ): Promise<WriteResult & { secret_id: string; revoked_at: string | null }> {
     // Stop verifying first: a revocation that is in the log must already be in force.
     const revokedAt = await this.secrets.revoke(companyId, secretId);
-    const result = await this.companies.execute(
-      companyId,
-      { type: 'RevokeWebhookSecret', data: { secret_id: secretId } },
-      write,
+    const result = await this.commands.execute(
+      companyWrite(
+        companyId,
+        { type: 'RevokeWebhookSecret', data: { secret_id: secretId } },
+        write,
+      ),
     );
     return { secret_id: secretId, revoked_at: revokedAt, ...result };
   }

@@ -1,5 +1,5 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { IngestModule } from '../ingest.module';
+import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
 import { StripeWebhookController } from './stripe-webhook.controller';
 import { StripeWebhooks } from './stripe-webhooks.service';
 import { WebhookSecretsController } from './webhook-secrets.controller';
@@ -7,7 +7,7 @@ import { WebhookDeliveries, WebhookSecrets } from './webhook-tables';
 
 /** Signed payment-processor webhooks and the signing secrets they are verified with. */
 @Module({
-  imports: [forwardRef(() => IngestModule)],
+  imports: [CommandsModule],
   controllers: [StripeWebhookController, WebhookSecretsController],
   providers: [StripeWebhooks, WebhookSecrets, WebhookDeliveries],
 })

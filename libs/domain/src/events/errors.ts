@@ -21,8 +21,12 @@ export class ValidationError extends DomainError {
   readonly kind = 'validation' as const;
   override readonly name = 'ValidationError';
 
-  constructor(readonly issues: readonly ValidationIssue[]) {
-    super(issues.map((issue) => `${issue.field}: ${issue.reason}`).join('; '));
+  /** `message` defaults to every issue as "field: reason", joined by "; ". */
+  constructor(
+    readonly issues: readonly ValidationIssue[],
+    message: string = issues.map((issue) => `${issue.field}: ${issue.reason}`).join('; '),
+  ) {
+    super(message);
   }
 
   static of(field: string, reason: string): ValidationError {

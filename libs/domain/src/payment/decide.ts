@@ -53,6 +53,13 @@ export function parsePaymentFields(raw: RawPaymentFields): {
   return validateFields(paymentFieldParsers(raw));
 }
 
+/**
+ * The PaymentRecorded fields that say which payment an event records: two recordings of a
+ * payment id are the same payment exactly when these agree (`sameFacts` below). A bulk
+ * importer compares them in storage first and asks the decider about the rest.
+ */
+export const PAYMENT_FACT_FIELDS = ['customer_id', 'payment_date', 'amount'] as const;
+
 function sameFacts(a: PaymentFacts, b: PaymentFacts): boolean {
   return (
     a.customerId === b.customerId &&

@@ -5,7 +5,7 @@ import { decidePayment } from './decide';
 import { evolvePayment, initialPaymentState, type PaymentState } from './state';
 
 export * from './commands';
-export { decidePayment, parsePaymentFields } from './decide';
+export { decidePayment, parsePaymentFields, PAYMENT_FACT_FIELDS } from './decide';
 export * from './state';
 export * from './view';
 

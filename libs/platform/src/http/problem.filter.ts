@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { DomainError, ValidationError } from '@cvf/domain';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '@cvf/event-store';
+import { ApplicationError, type ApplicationErrorCode, InvalidRowsError } from '../errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -25,14 +26,49 @@ export interface ProblemBody {
   readonly [extra: string]: unknown;
 }
 
-export class HttpProblem extends Error {
+/**
+ * An answer recorded earlier (an Idempotency-Key replay of a client error), sent again as it
+ * was. Idempotency is the HTTP layer's own concern, so this one carries its status.
+ */
+export class ReplayedProblem extends Error {
   constructor(readonly body: ProblemBody) {
     super(body.message);
   }
 }
 
+/** The status of each application error: the only place that decides it. */
+const APPLICATION_STATUS: Readonly<Record<ApplicationErrorCode, number>> = {
+  version_mismatch: 412,
+  payment_conflict: 409,
+  payment_not_recorded_yet: 409,
+  invalid_signature: 400,
+  idempotency_key_reused: 422,
+  idempotency_key_in_flight: 409,
+  unsupported_media_type: 415,
+  malformed_request: 400,
+  payload_too_large: 413,
+  invalid_rows: 400,
+};
+
+function applicationProblem(error: ApplicationError): ProblemBody {
+  const status = APPLICATION_STATUS[error.code];
+  if (error instanceof InvalidRowsError) {
+    // Rows of a file are input fields too: the same code as any other validation failure.
+    return {
+      status,
+      error: 'validation_failed',
+      message: error.message,
+      issues: error.issues.map(({ row, column, reason }) => ({ row, column, reason })),
+      ...error.details,
+    };
+  }
+  const code = error.code === 'malformed_request' ? 'bad_request' : error.code;
+  return { status, error: code, message: error.message, ...error.details };
+}
+
 export function problemOf(error: unknown, request?: FastifyRequest): ProblemBody | null {
-  if (error instanceof HttpProblem) return error.body;
+  if (error instanceof ReplayedProblem) return error.body;
+  if (error instanceof ApplicationError) return applicationProblem(error);
   if (error instanceof DomainError) {
     switch (error.kind) {
       case 'validation': {
@@ -109,7 +145,7 @@ function errorCode(status: number): string {
 }
 
 /** class-validator failures → one 400 naming every bad field (nested paths joined by '.'). */
-export function validationProblem(errors: readonly ClassValidatorError[]): HttpProblem {
+export function validationProblem(errors: readonly ClassValidatorError[]): ValidationError {
   const issues: { field: string; reason: string }[] = [];
   const walk = (list: readonly ClassValidatorError[], prefix: string) => {
     for (const e of list) {
@@ -119,8 +155,7 @@ export function validationProblem(errors: readonly ClassValidatorError[]): HttpP
     }
   };
   walk(errors, '');
-  const message = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
-  return new HttpProblem({ status: 400, error: 'validation_failed', message, issues });
+  return new ValidationError(issues);
 }
 
 @Catch()
