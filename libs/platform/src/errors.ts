@@ -14,7 +14,10 @@ export type ApplicationErrorCode =
   | 'unsupported_media_type'
   | 'malformed_request'
   | 'payload_too_large'
-  | 'invalid_rows';
+  | 'invalid_rows'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_yet_consistent';
 
 export abstract class ApplicationError extends Error {
   abstract readonly code: ApplicationErrorCode;
@@ -24,6 +27,11 @@ export abstract class ApplicationError extends Error {
   constructor(message: string, details: Readonly<Record<string, unknown>> = {}) {
     super(message);
     this.details = details;
+  }
+
+  /** Response headers the answer needs (WWW-Authenticate, Retry-After); none by default. */
+  get headers(): Readonly<Record<string, string>> {
+    return {};
   }
 }
 

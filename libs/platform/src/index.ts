@@ -9,3 +9,4 @@ export * from './nest/database.module';
 export * from './nest/http-app';
 export * from './ensure-database';
 export * from './nest/health-checks';
+export * from './crypto';

@@ -48,6 +48,9 @@ const APPLICATION_STATUS: Readonly<Record<ApplicationErrorCode, number>> = {
   malformed_request: 400,
   payload_too_large: 413,
   invalid_rows: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_yet_consistent: 503,
 };
 
 function applicationProblem(error: ApplicationError): ProblemBody {
@@ -177,6 +180,7 @@ export class ProblemFilter implements ExceptionFilter {
         error instanceof Error ? error.stack : String(error),
       );
     }
+    if (error instanceof ApplicationError) void reply.headers(error.headers);
     void reply.status(problem.status).header('content-type', 'application/json').send(problem);
   }
 }

@@ -1,4 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage } from 'node:http';
 import { Module, ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -22,7 +24,8 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     logger: false,
   });
   const logger = createLogger(config);
@@ -34,7 +37,13 @@ export async function createHttpApp(
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
-  logRequests(app.getHttpAdapter().getInstance(), logger);
+  const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, logger);
+  // Every answer names its request: the id a client can quote, and every event's correlation.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 10, parts: 11 },
   });
@@ -50,6 +59,18 @@ export async function createHttpApp(
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   app.enableShutdownHooks();
   return app;
+}
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/**
+ * The id of a request: the client's `X-Request-Id` when it is a plain token (so a client can
+ * trace its own ids through our logs and events), else a fresh uuid.
+ */
+export function requestIdOf(request: IncomingMessage): string {
+  const header = request.headers['x-request-id'];
+  const sent = Array.isArray(header) ? header[0] : header;
+  return sent !== undefined && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
 export function configureHttpApp(app: INestApplication): void {
