@@ -5,6 +5,7 @@ import { ingestBench } from './ingest.bench';
 import { rebuildBench } from './rebuild.bench';
 import { recomputeBench } from './recompute.bench';
 import { relayBench } from './relay.bench';
+import { webhooksBench } from './webhooks.bench';
 
 /**
  * `npm run bench`: every benchmark prints its figures and its ratio to a baseline measured in
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     rebuild: rebuildBench,
     distributed: distributedBench,
     relay: relayBench,
+    webhooks: webhooksBench,
   };
   for (const [name, suite] of Object.entries(suites)) {
     if (only && only !== name) continue;
