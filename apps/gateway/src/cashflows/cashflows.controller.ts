@@ -1,7 +1,15 @@
 import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { type Clock, CLOCK, metricsAsOf, monthOf } from '@cvf/cache';
-import { type CashflowDocument } from '@cvf/domain';
+import { type Clock, CLOCK } from '@cvf/cache';
+import {
+  type CashflowDocument,
+  cohortsTable,
+  type CohortsTable,
+  metricsAsOf,
+  monthOfInstant,
+  owedDocument,
+  type OwedDocument,
+} from '@cvf/domain';
 import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { CachedResults } from '../freshness/cached-results';
@@ -16,7 +24,6 @@ import {
   owedSchema,
 } from '../http/openapi-schemas';
 import { parseMinPosition, parseMonthParam } from '../http/query-params';
-import { cohortsTable, type CohortsTable, type Owed, owedFor } from './cashflow-views';
 
 /**
  * The cached results of a company (libs/cache): the actual cashflow document and what is
@@ -79,9 +86,9 @@ export class CashflowsController {
     @Query('month') month: unknown,
     @Query('min_position') minPosition: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Owed> {
-    const wanted = parseMonthParam('month', month) ?? monthOf(this.clock.now());
-    return owedFor(await this.actualDocument(companyId, minPosition, reply), wanted);
+  ): Promise<OwedDocument> {
+    const wanted = parseMonthParam('month', month) ?? monthOfInstant(this.clock.now());
+    return owedDocument(await this.actualDocument(companyId, minPosition, reply), wanted);
   }
 
   @Get('breaches')
@@ -108,7 +115,7 @@ export class CashflowsController {
     const served = await this.results.metrics(companyId, parseMinPosition(minPosition));
     void reply.header(LOG_POSITION_HEADER, served.position);
     // Cached metrics were computed in some month; "owed this month" follows the clock.
-    const metrics = metricsAsOf(served.value.metrics, monthOf(this.clock.now()));
+    const metrics = metricsAsOf(served.value.metrics, monthOfInstant(this.clock.now()));
     return { ...metrics, computed_at: served.value.computed_at };
   }
 

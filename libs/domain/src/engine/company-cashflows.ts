@@ -38,11 +38,6 @@ export class TermsIndex {
     }
   }
 
-  /** Months that have spend or a trade: cohorts are shown even before any customer pays. */
-  termMonths(): MonthIndex[] {
-    return [...this.spends.keys(), ...this.trades.keys()];
-  }
-
   forCohort(cohortMonth: MonthIndex): CohortTerms {
     return {
       spend: this.spends.get(cohortMonth),
@@ -54,46 +49,98 @@ export class TermsIndex {
 }
 
 /**
- * Cohort totals + terms → the company's cashflow report. The cohorts shown are the union of
- * months that have spend, a trade, or customers, in month order.
+ * The cohorts shown (DOMAIN.md "Cohorts"): the union of months that have spend, a trade, or
+ * customers, each once, in month order. A cohort with terms shows before anyone pays.
  */
+export function shownCohortMonths(
+  terms: Pick<CompanyTerms, 'spends' | 'trades'>,
+  customerCohortMonths: Iterable<MonthIndex>,
+): MonthIndex[] {
+  const months = new Set(customerCohortMonths);
+  for (const spend of terms.spends) months.add(spend.cohortMonth);
+  for (const trade of terms.trades) months.add(trade.cohortMonth);
+  return [...months].sort((a, b) => a - b);
+}
+
+/** Cohort totals + terms → the company's cashflow report, over the cohorts shown. */
 export function computeCompanyCashflows(
   totals: ReadonlyMap<MonthIndex, CohortTotals>,
   terms: CompanyTerms,
   view: CashflowView,
 ): CashflowReport {
   const index = new TermsIndex(terms);
-  const months = [...new Set([...totals.keys(), ...index.termMonths()])].sort((a, b) => a - b);
-  const cohorts = months.map((month) =>
+  const cohorts = shownCohortMonths(terms, totals.keys()).map((month) =>
     computeCohort(totals.get(month), month, index.forCohort(month), view),
   );
   return rollUp(cohorts, view);
 }
 
 /**
- * Per-company rollups from per-cohort results: the worker recomputes dirty cohorts and rolls
- * up the cached others with this same function.
+ * A month as the engine holds it (MonthIndex) or as the wire does (`YYYY-MM-01`, a
+ * fixed-width form): both order by month with `<`, so one rule serves reports and documents.
+ */
+export type MonthKey = MonthIndex | string;
+
+/** Month order, for either form of a month. */
+export const compareMonthKeys = (a: MonthKey, b: MonthKey): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The CVF cashflows summed by calendar month, in month order: collections fall in calendar
+ * month cohort_month + p. A null collection (an unfunded cohort) is not part of "owed".
+ * Amounts add exactly (Dec), in whatever unit they come: cents from the engine, money
+ * strings from documents.
+ */
+export function sumCollectedByMonth<M extends MonthKey>(
+  collections: Iterable<{ readonly month: M; readonly collected: Dec | string | null }>,
+): { month: M; amount: Dec }[] {
+  const byMonth = new Map<M, Dec>();
+  for (const { month, collected } of collections) {
+    if (collected === null) continue;
+    const sum = byMonth.get(month);
+    byMonth.set(month, sum ? sum.add(collected) : new Dec(collected));
+  }
+  return [...byMonth.entries()]
+    .sort(([a], [b]) => compareMonthKeys(a, b))
+    .map(([month, amount]) => ({ month, amount }));
+}
+
+/** Breaches in the order every report lists them: by cohort month, then period. */
+export function sortBreaches<B>(
+  breaches: B[],
+  cohortAndPeriod: (breach: B) => readonly [MonthKey, number],
+): B[] {
+  return breaches.sort((a, b) => {
+    const [monthA, periodA] = cohortAndPeriod(a);
+    const [monthB, periodB] = cohortAndPeriod(b);
+    return compareMonthKeys(monthA, monthB) || periodA - periodB;
+  });
+}
+
+/**
+ * Per-company rollups from per-cohort results (given in month order). The same rollup over
+ * the cohorts' documents is `rollUpCohortEntries`.
  */
 export function rollUp(cohorts: readonly CohortResult[], view: CashflowView): CashflowReport {
-  const byMonth = new Map<MonthIndex, Dec>();
-  const breaches: Breach[] = [];
-  for (const cohort of cohorts) {
-    breaches.push(...cohort.breaches);
-    for (const period of cohort.periods) {
-      if (period.collectedCents === null) continue;
-      const sum = byMonth.get(period.month);
-      byMonth.set(period.month, sum ? sum.add(period.collectedCents) : period.collectedCents);
-    }
-  }
-  const monthlyCollections = [...byMonth.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([month, amountCents]) => ({ month, amountCents }));
-  breaches.sort((a, b) => a.cohortMonth - b.cohortMonth || a.period - b.period);
+  const monthlyCollections = sumCollectedByMonth(
+    cohorts.flatMap((cohort) =>
+      cohort.periods.map((period) => ({ month: period.month, collected: period.collectedCents })),
+    ),
+  ).map(({ month, amount }) => ({ month, amountCents: amount }));
+  const breaches = sortBreaches(
+    cohorts.flatMap((cohort) => cohort.breaches),
+    (breach) => [breach.cohortMonth, breach.period],
+  );
   return { view, cohorts, monthlyCollections, breaches };
 }
 
-/** Owed for month M: the sum over funded cohorts of what falls in M (0 when nothing does). */
-export function owedForMonth(report: CashflowReport, month: MonthIndex): Dec {
+/**
+ * Owed for month M (DOMAIN.md "Collections"): the sum over funded cohorts of what falls in
+ * M, in cents; 0 when nothing does. Documents delegate here (`owedDocument`).
+ */
+export function owedForMonth(
+  report: Pick<CashflowReport, 'monthlyCollections'>,
+  month: MonthIndex,
+): Dec {
   return (
     report.monthlyCollections.find((entry) => entry.month === month)?.amountCents ?? new Dec(0)
   );

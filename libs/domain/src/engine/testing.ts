@@ -1,7 +1,9 @@
 import { Dec } from '../shared/money';
 import { parseMonth, type MonthIndex } from '../shared/month';
-import { type CohortTotals } from './cohort-totals';
-import { type CohortTerms, type Trade } from './terms';
+import { buildCohortTotals, type CohortTotals, type NetPayment } from './cohort-totals';
+import { computeCompanyCashflows } from './company-cashflows';
+import { cashflowDocument, type CashflowDocument } from './report-document';
+import { type CashflowView, type CohortTerms, type CompanyTerms, type Trade } from './terms';
 
 /** Small builders for engine tests (not exported from the library index). */
 export const month = (text: string): MonthIndex => {
@@ -62,3 +64,37 @@ export function cohortTerms(options: {
 /** Money in cents (Dec or null) as the wire string, for readable expectations. */
 export const money = (value: Dec | null): string | null =>
   value === null ? null : value.div(100).toFixed(2);
+
+/** The worked example of shared/DOMAIN.md as engine inputs. */
+export const workedPayments: readonly NetPayment[] = [
+  { customerId: '1', paymentDate: '2020-01-01', netCents: 200_00 },
+  { customerId: '1', paymentDate: '2020-02-01', netCents: 100_00 },
+  { customerId: '2', paymentDate: '2020-02-01', netCents: 400_00 },
+  { customerId: '2', paymentDate: '2020-03-01', netCents: 300_00 },
+  { customerId: '3', paymentDate: '2020-04-01', netCents: 500_00 },
+];
+
+export const workedTerms: CompanyTerms = {
+  spends: ['2020-01', '2020-02', '2020-04'].map((m) => ({
+    cohortMonth: month(m),
+    plannedCents: 1000_00,
+    actualCents: null,
+  })),
+  trades: [
+    trade('2020-01', '0.8', '500'),
+    trade('2020-02', '0.8', '400'),
+    trade('2020-04', '0.5', '500'),
+  ],
+  thresholds: [{ paymentPeriod: 1, minimumPaymentPercent: new Dec('0.25') }],
+  overrides: [],
+};
+
+/** The worked example's scenario BEST: m0 0.4, churn 0.1, horizon 36. */
+export const WORKED_BEST: CashflowView = {
+  kind: 'predicted',
+  assumptions: { m0: new Dec('0.4'), churn: new Dec('0.1') },
+  horizon: 36,
+};
+
+export const workedDocument = (view: CashflowView = { kind: 'actual' }): CashflowDocument =>
+  cashflowDocument(computeCompanyCashflows(buildCohortTotals(workedPayments), workedTerms, view));

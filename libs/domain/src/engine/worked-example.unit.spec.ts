@@ -1,39 +1,13 @@
 import { Dec, parseMonth } from '../shared';
-import {
-  buildCohortTotals,
-  cashflowDocument,
-  computeCompanyCashflows,
-  owedForMonth,
-  type CompanyTerms,
-  type NetPayment,
-} from '.';
+import { buildCohortTotals, cashflowDocument, computeCompanyCashflows, owedForMonth } from '.';
+import { workedPayments, workedTerms } from './testing';
 
-// The worked example of shared/DOMAIN.md, pinned to the cent.
+// The worked example of shared/DOMAIN.md (its inputs: testing.ts), pinned to the cent.
 const month = (text: string) => parseMonth(text)!;
-const payments: NetPayment[] = [
-  { customerId: '1', paymentDate: '2020-01-01', netCents: 200_00 },
-  { customerId: '1', paymentDate: '2020-02-01', netCents: 100_00 },
-  { customerId: '2', paymentDate: '2020-02-01', netCents: 400_00 },
-  { customerId: '2', paymentDate: '2020-03-01', netCents: 300_00 },
-  { customerId: '3', paymentDate: '2020-04-01', netCents: 500_00 },
-];
-const terms: CompanyTerms = {
-  spends: ['2020-01', '2020-02', '2020-04'].map((m) => ({
-    cohortMonth: month(m),
-    plannedCents: 1000_00,
-    actualCents: null,
-  })),
-  trades: [
-    { cohortMonth: month('2020-01'), sharingPercentage: new Dec('0.8'), cashCapCents: 500_00 },
-    { cohortMonth: month('2020-02'), sharingPercentage: new Dec('0.8'), cashCapCents: 400_00 },
-    { cohortMonth: month('2020-04'), sharingPercentage: new Dec('0.5'), cashCapCents: 500_00 },
-  ],
-  thresholds: [{ paymentPeriod: 1, minimumPaymentPercent: new Dec('0.25') }],
-  overrides: [],
-};
+const terms = workedTerms;
 
 describe('DOMAIN.md worked example', () => {
-  const totals = buildCohortTotals(payments);
+  const totals = buildCohortTotals(workedPayments);
   const actual = cashflowDocument(computeCompanyCashflows(totals, terms, { kind: 'actual' }));
   const cohort = (m: string) => actual.cohorts.find((c) => c.cohort_month === `${m}-01`)!;
 

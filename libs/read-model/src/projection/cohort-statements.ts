@@ -1,3 +1,10 @@
+// An optimised copy of the domain's cohort assignment, `buildCohortTotals`
+// (libs/domain/src/engine/cohort-totals.ts): a customer's cohort is the month of their
+// earliest non-voided payment, and each (cohort, payment month) cell sums their net payments.
+// The SQL here maintains that incrementally, batch by batch, with cohort-deltas.ts and
+// payment-statements.ts (or derives it once, after a replay), instead of over the whole
+// history. cohort-totals.property.int.spec.ts holds both paths to exactly the customer counts
+// and net totals of `buildCohortTotals`: change either side, run it.
 import { type PoolClient } from 'pg';
 import { centsFromPg, type Queryable, pgArray } from '../sql';
 import {

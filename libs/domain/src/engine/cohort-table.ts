@@ -1,10 +1,6 @@
-import { type CashflowDocument, formatMonth, type MonthIndex } from '@cvf/domain';
+import { type CashflowDocument } from './report-document';
 
-/**
- * Views derived from a cached rollup document, so they can never disagree with it. Pure:
- * unit-testable without Redis.
- */
-
+/** DOMAIN.md's cohort table as the wire shows it. */
 export interface CohortsTable {
   /** The period columns, 0 … the longest cohort's last actual period. */
   readonly periods: readonly number[];
@@ -18,9 +14,12 @@ export interface CohortsTable {
   }[];
 }
 
-/** DOMAIN.md's cohort table: cohort × period net payments (actual periods only). */
-export function cohortsTable(actual: CashflowDocument): CohortsTable {
-  const cohorts = actual.cohorts.map((cohort) => ({
+/**
+ * The cohort table (DOMAIN.md "Cohorts"): cohort × period net payments, actual periods only,
+ * over the cohorts the document shows. Derived from the document, so the two never disagree.
+ */
+export function cohortsTable(document: CashflowDocument): CohortsTable {
+  const cohorts = document.cohorts.map((cohort) => ({
     cohort_month: cohort.cohort_month,
     customer_count: cohort.customer_count,
     last_actual_period: cohort.last_actual_period,
@@ -29,16 +28,4 @@ export function cohortsTable(actual: CashflowDocument): CohortsTable {
   }));
   const width = Math.max(0, ...cohorts.map((c) => c.payments.length));
   return { periods: Array.from({ length: width }, (_, i) => i), cohorts };
-}
-
-export interface Owed {
-  readonly month: string;
-  readonly owed: string;
-}
-
-/** Owed for month M: what funded cohorts collect in M; "0.00" when nothing falls there. */
-export function owedFor(actual: CashflowDocument, month: MonthIndex): Owed {
-  const key = formatMonth(month);
-  const entry = actual.monthly_collections.find((m) => m.month === key);
-  return { month: key, owed: entry?.amount ?? '0.00' };
 }
