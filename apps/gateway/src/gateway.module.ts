@@ -16,7 +16,8 @@ import { GatewayHealthController } from './health/health.controller';
 
 /**
  * The read API (ARCHITECTURE.md "Read side"), for any process that already imports
- * `DatabaseModule` (PG_POOL) and `CacheModule` (Redis, cache, recomputer), both global: the
+ * `DatabaseModule` (PG_POOL for the read models, EVENT_STORE for the audit trail) and
+ * `CacheModule` (the cache's reader, the recomputer), both global: the
  * standalone gateway (main.ts) or the all-in-one process. Alerts come through ALERT_SOURCE:
  * Redis pub/sub here; bind a Kafka consumer to the token to replace it.
  */

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CacheModule, type CacheOptions } from '@cvf/cache';
+import { type CacheOptions, RecomputeSchedulerModule } from '@cvf/cache';
 import { EVENT_STORE, type EventStore } from '@cvf/event-store';
 import { type AppConfig, DatabaseModule } from '@cvf/platform';
 import {
@@ -23,9 +23,9 @@ import { ProjectorService } from './projector.service';
 
 /**
  * The projector alone, for any process that already imports `DatabaseModule` (PG_POOL,
- * EVENT_STORE) and, to dispatch recompute jobs, `CacheModule` (RECOMPUTE_SCHEDULER): the
- * standalone app below or the all-in-one process. The event source is replaceable (Kafka in
- * distributed mode) through `source`.
+ * EVENT_STORE) and, to dispatch recompute jobs, `RecomputeSchedulerModule` or `CacheModule`
+ * (either binds RECOMPUTE_SCHEDULER): the standalone app below or the all-in-one process.
+ * The event source is replaceable (Kafka in distributed mode) through `source`.
  */
 @Module({})
 export class ProjectorModule {
@@ -68,7 +68,8 @@ export class ProjectorAppModule {
       imports: [
         // Batches, the subscription's LISTEN connection, the outbox and health checks.
         DatabaseModule.forRoot(config.app, { poolSize: 6 }),
-        CacheModule.forRoot(config.cache),
+        // Only the scheduler of recompute jobs: the projector never reads or fills the cache.
+        RecomputeSchedulerModule.forRoot(config.cache),
         ...(distributed ? [MessagingModule.forRoot(kafka)] : []),
         ProjectorModule.register({
           schema: config.cache.readModelSchema,

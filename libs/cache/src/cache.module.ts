@@ -2,61 +2,33 @@ import {
   type DynamicModule,
   type FactoryProvider,
   Global,
-  Inject,
-  Logger,
   Module,
-  type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
 import { PG_POOL } from '@cvf/platform';
-import { RECOMPUTE_SCHEDULER, ReadModelQueries } from '@cvf/read-model';
-import { Queue } from 'bullmq';
+import { ReadModelQueries } from '@cvf/read-model';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { ALERT_PUBLISHER, type AlertPublisher } from './alerts/alert';
 import { BreachAlerter, RedisAlertPublisher } from './alerts/breach-alerter';
 import { CACHE_OPTIONS, type CacheOptions } from './cache.options';
+import { CachedResultsReader } from './cached-results-reader';
 import { type Clock, CLOCK, systemClock } from './clock';
 import { CohortCache } from './cohort-cache';
 import { CacheKeys } from './layout';
 import { COMPANY_READ_MODEL, type CompanyReadModel } from './read-model.port';
-import {
-  BullRecomputeScheduler,
-  type RecomputeJobData,
-  type RecomputeQueue,
-} from './recompute/bull-recompute-scheduler';
 import { DirtyCohorts } from './recompute/dirty-cohorts';
 import { RecomputeJobProcessor } from './recompute/recompute-job';
 import { CohortRecomputer } from './recompute/recomputer';
-import { closeRedis, connectRedis, logErrors } from './redis-connections';
-
-/** The fail-fast command connection shared by the cache, dirty cohorts, alerts and producer. */
-export const CACHE_REDIS = Symbol.for('cvf.cache.Redis');
-export const RECOMPUTE_QUEUE = Symbol.for('cvf.cache.RecomputeQueue');
-
-const nestLog =
-  (context: string) =>
-  (message: string): void =>
-    new Logger(context).error(message);
-
-/** Closes what this module opened, after every `beforeApplicationShutdown` (worker drain). */
-class CacheConnections implements OnApplicationShutdown {
-  constructor(
-    @Inject(CACHE_REDIS) private readonly redis: Redis,
-    @Inject(RECOMPUTE_QUEUE) private readonly queue: RecomputeQueue,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
-    await closeRedis(this.redis);
-  }
-}
+import { CACHE_REDIS, RecomputeSchedulerModule } from './recompute-scheduler.module';
 
 /**
- * Redis connections, the cache, the recomputer, the BullMQ scheduler and the alert
- * publisher, bound once per process. Needs `PG_POOL` (DatabaseModule) for the read models.
- * Every app that reads or fills the cache imports it: the worker, the gateway (recompute on
- * a miss), the projector (scheduler), or all of them in one process.
+ * The cache, its reader, the recomputer and the alert publisher, bound once per process,
+ * over RecomputeSchedulerModule (the Redis command connection, the BullMQ scheduler and the
+ * dirty cohorts), which it imports and re-exports. Needs `PG_POOL` (DatabaseModule) for the
+ * read models. Every app that reads or fills the cache imports it: the worker, the gateway
+ * (recompute on a miss), or both in one process; a process that only schedules recomputes
+ * (the projector) imports RecomputeSchedulerModule alone.
  */
 @Global()
 @Module({})
@@ -73,21 +45,6 @@ export class CacheModule {
       { provide: CACHE_OPTIONS, useValue: options },
       { provide: CLOCK, useValue: systemClock },
       {
-        provide: CACHE_REDIS,
-        useFactory: () => connectRedis(options.redisUrl, 'commands', 'cvf-cache', nestLog('Redis')),
-      },
-      {
-        provide: RECOMPUTE_QUEUE,
-        useFactory: (redis: Redis): RecomputeQueue => {
-          const queue = new Queue<RecomputeJobData>(options.queueName, { connection: redis });
-          logErrors(queue, `queue ${options.queueName}`, nestLog('BullMQ'));
-          return queue as RecomputeQueue;
-        },
-        inject: [CACHE_REDIS],
-      },
-      CacheConnections,
-      { provide: CacheKeys, useValue: new CacheKeys(options.prefix) },
-      {
         provide: COMPANY_READ_MODEL,
         useFactory: (pool: Pool): CompanyReadModel =>
           new ReadModelQueries(pool, options.readModelSchema),
@@ -97,6 +54,11 @@ export class CacheModule {
         provide: CohortCache,
         useFactory: (redis: Redis, keys: CacheKeys) =>
           new CohortCache(redis, keys, options.ttlSeconds),
+        inject: [CACHE_REDIS, CacheKeys],
+      },
+      {
+        provide: CachedResultsReader,
+        useFactory: (redis: Redis, keys: CacheKeys) => new CachedResultsReader(redis, keys),
         inject: [CACHE_REDIS, CacheKeys],
       },
       {
@@ -124,42 +86,29 @@ export class CacheModule {
         inject: [COMPANY_READ_MODEL, CohortCache, BreachAlerter, CLOCK],
       },
       {
-        provide: DirtyCohorts,
-        useFactory: (redis: Redis, keys: CacheKeys) =>
-          new DirtyCohorts(redis, keys, options.ttlSeconds),
-        inject: [CACHE_REDIS, CacheKeys],
-      },
-      {
-        provide: BullRecomputeScheduler,
-        useFactory: (queue: RecomputeQueue, dirty: DirtyCohorts) =>
-          new BullRecomputeScheduler(queue, dirty),
-        inject: [RECOMPUTE_QUEUE, DirtyCohorts],
-      },
-      { provide: RECOMPUTE_SCHEDULER, useExisting: BullRecomputeScheduler },
-      {
         provide: RecomputeJobProcessor,
         useFactory: (dirty: DirtyCohorts, recomputer: CohortRecomputer) =>
           new RecomputeJobProcessor(dirty, recomputer),
         inject: [DirtyCohorts, CohortRecomputer],
       },
     ];
+    const scheduler = RecomputeSchedulerModule.forRoot(options);
     return {
       module: CacheModule,
+      imports: [scheduler],
       providers,
       exports: [
+        // CACHE_REDIS, RECOMPUTE_QUEUE, CacheKeys, DirtyCohorts, BullRecomputeScheduler and
+        // RECOMPUTE_SCHEDULER, from the one connection and Queue of this process.
+        scheduler,
         CACHE_OPTIONS,
         CLOCK,
-        CACHE_REDIS,
-        RECOMPUTE_QUEUE,
-        CacheKeys,
         COMPANY_READ_MODEL,
         CohortCache,
+        CachedResultsReader,
         ALERT_PUBLISHER,
         BreachAlerter,
         CohortRecomputer,
-        DirtyCohorts,
-        BullRecomputeScheduler,
-        RECOMPUTE_SCHEDULER,
         RecomputeJobProcessor,
       ],
     };

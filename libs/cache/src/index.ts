@@ -12,6 +12,7 @@ export type {
 export { cohortEntry, rollUpEntries, sumMoney } from './rollup';
 export { companyMetrics, metricsAsOf, monthOf } from './metrics';
 export { CohortCache } from './cohort-cache';
+export { CachedResultsReader, type CachedValue } from './cached-results-reader';
 export { type Clock, CLOCK, systemClock } from './clock';
 export { COMPANY_READ_MODEL, type CompanyReadModel } from './read-model.port';
 export {
@@ -59,4 +60,10 @@ export {
   cacheOptionsFromEnv,
   type CacheOptions,
 } from './cache.options';
-export { CACHE_REDIS, CacheModule, RECOMPUTE_QUEUE } from './cache.module';
+export { CacheModule } from './cache.module';
+export {
+  CACHE_REDIS,
+  RECOMPUTE_QUEUE,
+  RecomputeSchedulerModule,
+  type RecomputeSchedulerOptions,
+} from './recompute-scheduler.module';

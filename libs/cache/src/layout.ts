@@ -33,6 +33,13 @@ import {
  * `maxmemory-policy noeviction`, so the cache must stay bounded on its own.
  * BullMQ's own keys live under its queue prefix (`bull:<queue>:…`), outside this layout.
  */
+/**
+ * Bytes of `<pos40>`, the tag every cached value starts with (then `|` and the JSON): what
+ * the guard scripts compare and what a reader fetches alone (GETRANGE 0 39) to learn the
+ * position of a value without pulling it. Read it through CachedResultsReader.
+ */
+export const POSITION_TAG_LENGTH = 40;
+
 export class CacheKeys {
   constructor(readonly prefix: string) {
     if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {

@@ -161,6 +161,30 @@ export interface ReadAllResult {
   readonly checkpoint: LogPosition | null;
 }
 
+/** Which way a company's log is read, and from where. */
+export interface ReadCompanyLogOptions {
+  /**
+   * Exclusive: the position of the last event of the previous page. null starts at the
+   * beginning of the log (`forwards`) or at its end (`backwards`).
+   */
+  readonly after: LogPosition | null;
+  /** `forwards`: oldest first, in log order; `backwards`: newest first. */
+  readonly direction: 'forwards' | 'backwards';
+  readonly maxCount: number;
+}
+
+export interface CompanyLogPage {
+  /** Up to `maxCount` events whose `metadata.companyId` is the company, any stream. */
+  readonly events: readonly RecordedEvent[];
+  /** At least one more event of the company lies beyond the page, in its direction. */
+  readonly more: boolean;
+  /**
+   * The last event of the whole log visible to this read (what the page reflects, from
+   * the same snapshot); null when nothing is visible yet.
+   */
+  readonly visibleUpTo: LogPosition | null;
+}
+
 export type SubscriptionHandler = (batch: readonly RecordedEvent[]) => Promise<void>;
 
 export interface SubscribeOptions {
@@ -231,6 +255,21 @@ export interface EventStore {
    * order, never returning an event before every event ordered before it is visible.
    */
   readAll(after: LogPosition | null, maxCount: number): Promise<ReadAllResult>;
+
+  /**
+   * One company's events (its company stream and every other stream whose events carry its
+   * `metadata.companyId`, e.g. its payments) a page at a time, with the visibility rule of
+   * `readAll`: never an event while an event ordered before it in the log is still to
+   * commit, so a page continued from its last position never skips one that commits late.
+   * @throws RangeError when `maxCount` is not a positive integer.
+   */
+  readCompanyLog(companyId: string, options: ReadCompanyLogOptions): Promise<CompanyLogPage>;
+
+  /**
+   * True once `readAll` and `readCompanyLog` may return an event at `position`: the
+   * transaction that wrote it has ended, and so has every transaction ordered before it.
+   */
+  isVisible(position: LogPosition): Promise<boolean>;
 
   /**
    * Delivers every event after `from` in log order: catch-up first, then live. Each batch

@@ -1,10 +1,8 @@
 import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@cvf/domain';
-import { type LogPosition } from '@cvf/event-store';
-import { PG_POOL } from '@cvf/platform';
+import { EVENT_STORE, type EventStore, type LogPosition } from '@cvf/event-store';
 import type { FastifyReply } from 'fastify';
-import { Pool } from 'pg';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { POLL_MS, READ_YOUR_WRITES_WAIT_MS, sleep } from '../freshness/polling';
 import {
@@ -21,13 +19,13 @@ import {
   parseMinPosition,
   parseOrderParam,
 } from '../http/query-params';
-import { isVisible, readAuditTrail } from './audit-trail.query';
+import { readAuditTrail } from './audit-trail.query';
 
 @ApiTags('audit')
 @UseFilters(NotYetConsistentFilter)
 @Controller('companies/:companyId/events')
 export class EventsController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get()
   @ApiOperation({
@@ -54,7 +52,7 @@ export class EventsController {
     const after = parseLogPosition('cursor', query.cursor);
     const min = parseMinPosition(query.min_position);
     if (min !== null) await this.awaitVisible(min);
-    const page = await readAuditTrail(this.pool, companyId, { after, order, limit });
+    const page = await readAuditTrail(this.store, companyId, { after, order, limit });
     if (after === null && page.events.length === 0) {
       // Every company's stream starts with its registration: no event, no company.
       throw new NotFoundError('company', { company_id: companyId });
@@ -66,7 +64,7 @@ export class EventsController {
 
   private async awaitVisible(min: LogPosition): Promise<void> {
     const started = Date.now();
-    while (!(await isVisible(this.pool, min))) {
+    while (!(await this.store.isVisible(min))) {
       const waited = Date.now() - started;
       if (waited >= READ_YOUR_WRITES_WAIT_MS) {
         throw new NotYetConsistentError(min, null, waited);

@@ -1,17 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
-  CACHE_REDIS,
-  CacheKeys,
+  type CachedValue,
+  CachedResultsReader,
   CohortRecomputer,
   type StoredMetrics,
-  fromSortable,
-  toSortable,
   type ViewKey,
 } from '@cvf/cache';
 import { type CashflowDocument, NotFoundError, type Scenario } from '@cvf/domain';
-import { type LogPosition } from '@cvf/event-store';
+import { comparePositions, encodePosition, type LogPosition } from '@cvf/event-store';
 import { loadCompanyTerms } from '@cvf/read-model';
-import { Redis } from 'ioredis';
 import { NotYetConsistentError } from '../http/not-yet-consistent';
 import {
   Coalescer,
@@ -22,13 +19,6 @@ import {
   sleep,
 } from './polling';
 import { ReadModelGate } from './read-model-gate';
-import { RollupMemo } from './rollup-memo';
-import { parseTagged, positionOf, rollupDocument, tagOf } from './tagged-value';
-
-/** What a read returns: anything that says which position tag it carries. */
-interface Tagged {
-  readonly tag: string;
-}
 
 /** A cached result and the encoded log position it reflects (for X-Log-Position). */
 export interface Served<T> {
@@ -36,125 +26,126 @@ export interface Served<T> {
   readonly position: string;
 }
 
+/** One computed result of one company, as the read loop sees it. */
+interface Source<T> {
+  /** Tells this result apart from every other one: waiters on it share their polls. */
+  readonly name: string;
+  /** The view a fill must produce for the result to be there. */
+  readonly view: ViewKey;
+  /** The position the cached result reflects, without pulling it; null when not cached. */
+  readonly position: () => Promise<LogPosition | null>;
+  readonly fetch: () => Promise<CachedValue<T> | null>;
+}
+
 /**
- * The gateway's reads of computed results (libs/cache layout). Served from Redis; on a miss
- * the company is recomputed through `CohortRecomputer.recompute(company, 'all')`, which fills
- * the cache, and the filled value is served. With `min`, a read waits (bounded) until the
- * value reflects that position: either its tag has reached it, or the read models have and
- * the value already holds every event of this company they hold (a write to another company
- * never changes this one's results, so its position is reached without a recompute).
+ * The gateway's reads of computed results: served from the cache (CachedResultsReader); on
+ * a miss the company is recomputed through `CohortRecomputer.recompute(company, 'all')`,
+ * which fills the cache, and the filled value is served. With `min`, a read waits (bounded)
+ * until the value reflects that position: either its own position has reached it, or the
+ * read models have and the value already holds every event of this company they hold (a
+ * write to another company never changes this one's results, so its position is reached
+ * without a recompute).
  */
 @Injectable()
 export class CachedResults {
   private readonly fills = new SingleFlight<void>();
-  private readonly tags: Coalescer<string>;
-  private readonly memo: RollupMemo;
+  private readonly positions = new Coalescer<LogPosition | null>(2);
 
   constructor(
-    @Inject(CACHE_REDIS) private readonly redis: Redis,
-    private readonly keys: CacheKeys,
+    private readonly reader: CachedResultsReader,
     private readonly recomputer: CohortRecomputer,
     private readonly readModel: ReadModelGate,
-  ) {
-    this.tags = new Coalescer((key) => this.redis.getrange(key, 0, 39), 2);
-    this.memo = new RollupMemo(redis);
-  }
+  ) {}
 
   /** The rollup document of a view as JSON bytes: the hot path, no parse, no serialisation. */
-  async rollupJson(
-    companyId: string,
-    view: ViewKey,
-    min: LogPosition | null,
-  ): Promise<Served<Buffer>> {
-    const key = this.keys.rollup(companyId, view);
-    const rollup = await this.read(companyId, key, min, view, (k) => this.memo.fetch(k));
-    return { value: rollup.json, position: rollup.position };
+  rollupJson(companyId: string, view: ViewKey, min: LogPosition | null): Promise<Served<Buffer>> {
+    return this.read(companyId, min, {
+      name: `rollup:${view}:${companyId}`,
+      view,
+      position: () => this.reader.rollupPosition(companyId, view),
+      fetch: () => this.reader.rollupJson(companyId, view),
+    });
   }
 
-  async rollup(
+  rollup(
     companyId: string,
     view: ViewKey,
     min: LogPosition | null,
   ): Promise<Served<CashflowDocument>> {
-    const key = this.keys.rollup(companyId, view);
-    const value = await this.read(companyId, key, min, view, (k) => this.value(k));
-    return { value: rollupDocument(value.buffer), position: positionOf(value.buffer) };
+    return this.read(companyId, min, {
+      name: `rollup:${view}:${companyId}`,
+      view,
+      position: () => this.reader.rollupPosition(companyId, view),
+      fetch: () => this.reader.rollup(companyId, view),
+    });
   }
 
-  async metrics(companyId: string, min: LogPosition | null): Promise<Served<StoredMetrics>> {
-    const key = this.keys.metrics(companyId);
-    const value = await this.read(companyId, key, min, 'actual', (k) => this.value(k));
-    return { value: parseTagged<StoredMetrics>(value.buffer), position: positionOf(value.buffer) };
+  metrics(companyId: string, min: LogPosition | null): Promise<Served<StoredMetrics>> {
+    return this.read(companyId, min, {
+      name: `metrics:${companyId}`,
+      view: 'actual',
+      position: () => this.reader.metricsPosition(companyId),
+      fetch: () => this.reader.metrics(companyId),
+    });
   }
 
-  private async value(key: string): Promise<{ tag: string; buffer: Buffer } | null> {
-    const buffer = await this.redis.getBuffer(key);
-    return buffer === null ? null : { tag: tagOf(buffer), buffer };
-  }
-
-  private read<T extends Tagged>(
+  private async read<T>(
     companyId: string,
-    key: string,
     min: LogPosition | null,
-    view: ViewKey,
-    fetch: (key: string) => Promise<T | null>,
-  ): Promise<T> {
-    return min === null
-      ? this.readNow(companyId, key, view, fetch)
-      : this.readAtLeast(companyId, key, min, view, fetch);
+    source: Source<T>,
+  ): Promise<Served<T>> {
+    const cached =
+      min === null
+        ? await this.readNow(companyId, source)
+        : await this.readAtLeast(companyId, min, source);
+    return { value: cached.value, position: encodePosition(cached.position) };
   }
 
-  private async readNow<T extends Tagged>(
-    companyId: string,
-    key: string,
-    view: ViewKey,
-    fetch: (key: string) => Promise<T | null>,
-  ): Promise<T> {
-    const cached = await fetch(key);
+  private async readNow<T>(companyId: string, source: Source<T>): Promise<CachedValue<T>> {
+    const cached = await source.fetch();
     if (cached !== null) return cached;
-    await this.fill(companyId, view);
-    const filled = await fetch(key);
-    if (filled === null) throw new Error(`cache key ${key} is still empty after a recompute`);
+    await this.fill(companyId, source.view);
+    const filled = await source.fetch();
+    if (filled === null) throw new Error(`${source.name} is still not cached after a recompute`);
     return filled;
   }
 
-  private async readAtLeast<T extends Tagged>(
+  private async readAtLeast<T>(
     companyId: string,
-    key: string,
     min: LogPosition,
-    view: ViewKey,
-    fetch: (key: string) => Promise<T | null>,
-  ): Promise<T> {
+    source: Source<T>,
+  ): Promise<CachedValue<T>> {
     const started = Date.now();
-    const target = toSortable(min);
     let filled = false;
     for (;;) {
-      // The 40-byte tag is polled, so a waiting request never pulls a stale document.
-      const tag = (await this.tags.get(key)) || null;
-      const { projection, company } =
-        tag !== null && tag >= target
-          ? { projection: null, company: null }
-          : await this.readModel.positions(companyId);
-      const readModelReached = projection !== null && toSortable(projection) >= target;
-      // Reached by its own tag, or the read models hold the write and this value already
-      // holds every event of the company they hold (a write elsewhere changes nothing here).
+      // The position alone is polled, so a waiting request never pulls a stale document.
+      const position = await this.positions.get(source.name, source.position);
+      // (comparePositions orders null, "nothing", before every position.)
+      const ahead = comparePositions(position, min) >= 0;
+      const { projection, company } = ahead
+        ? { projection: null, company: null }
+        : await this.readModel.positions(companyId);
+      const readModelReached = comparePositions(projection, min) >= 0;
+      // Reached by its own position, or the read models hold the write and this value
+      // already holds every event of the company they hold (a write elsewhere changes
+      // nothing here).
       const reached =
-        tag !== null &&
-        (tag >= target || (readModelReached && (company === null || tag >= toSortable(company))));
+        position !== null &&
+        (ahead || (readModelReached && comparePositions(position, company) >= 0));
       if (reached) {
-        const value = await fetch(key);
-        if (value !== null && value.tag >= tag) return value;
+        const value = await source.fetch();
+        if (value !== null && comparePositions(value.position, position) >= 0) return value;
       } else if (readModelReached && !filled) {
         // A miss (a flushed key) at once; a lagging value once the worker had its chance.
-        if (tag === null || Date.now() - started >= SELF_RECOMPUTE_AFTER_MS) {
-          await this.fill(companyId, view);
+        if (position === null || Date.now() - started >= SELF_RECOMPUTE_AFTER_MS) {
+          await this.fill(companyId, source.view);
           filled = true;
           continue;
         }
       }
       const waited = Date.now() - started;
       if (waited >= READ_YOUR_WRITES_WAIT_MS) {
-        throw new NotYetConsistentError(min, tag === null ? null : fromSortable(tag), waited);
+        throw new NotYetConsistentError(min, position && encodePosition(position), waited);
       }
       await sleep(POLL_MS);
     }

@@ -1,7 +1,7 @@
 /**
  * Read-your-writes timing. A request with `min_position` waits at most WAIT_MS for the data to
- * reach it, looking every POLL_MS: a Redis GETRANGE of 40 bytes or one indexed PostgreSQL
- * row, shared by every request waiting on the same thing (see `Coalescer`).
+ * reach it, looking every POLL_MS: the position tag of a cached result (40 bytes, not the
+ * document) or one indexed PostgreSQL row, shared by every request waiting on the same thing (see `Coalescer`).
  */
 export const READ_YOUR_WRITES_WAIT_MS = 5_000;
 export const POLL_MS = 10;
@@ -17,22 +17,20 @@ export const sleep = (ms: number): Promise<void> =>
 /**
  * Shares one in-flight lookup per key among concurrent callers and reuses its answer for
  * `maxAgeMs`: a hundred requests polling the same position cost one query per interval.
+ * The first caller's `lookup` runs; the others share its answer.
  */
 export class Coalescer<V> {
   private readonly entries = new Map<string, { promise: Promise<V>; settledAt: number | null }>();
 
-  constructor(
-    private readonly lookup: (key: string) => Promise<V>,
-    private readonly maxAgeMs: number,
-  ) {}
+  constructor(private readonly maxAgeMs: number) {}
 
-  get(key: string): Promise<V> {
+  get(key: string, lookup: () => Promise<V>): Promise<V> {
     const entry = this.entries.get(key);
     if (entry && (entry.settledAt === null || Date.now() - entry.settledAt <= this.maxAgeMs)) {
       return entry.promise;
     }
     const fresh: { promise: Promise<V>; settledAt: number | null } = {
-      promise: this.lookup(key),
+      promise: lookup(),
       settledAt: null,
     };
     this.entries.set(key, fresh);

@@ -22,11 +22,8 @@ import { Coalescer, POLL_MS, READ_YOUR_WRITES_WAIT_MS, sleep } from './polling';
 @Injectable()
 export class ReadModelGate implements OnModuleInit {
   readonly schema: string;
-  private readonly projection = new Coalescer(() => projectionPosition(this.pool, this.schema), 5);
-  private readonly companies = new Coalescer(
-    (companyId) => readModelPositions(this.pool, this.schema, companyId),
-    5,
-  );
+  private readonly projection = new Coalescer<LogPosition | null>(5);
+  private readonly companies = new Coalescer<ReadModelPositions>(5);
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -42,7 +39,9 @@ export class ReadModelGate implements OnModuleInit {
 
   /** Projection and company positions from one snapshot (shared by concurrent waiters). */
   positions(companyId: string): Promise<ReadModelPositions> {
-    return this.companies.get(companyId);
+    return this.companies.get(companyId, () =>
+      readModelPositions(this.pool, this.schema, companyId),
+    );
   }
 
   /**
@@ -63,7 +62,9 @@ export class ReadModelGate implements OnModuleInit {
   private async awaitProjection(min: LogPosition): Promise<void> {
     const started = Date.now();
     for (;;) {
-      const reached = await this.projection.get('');
+      const reached = await this.projection.get('', () =>
+        projectionPosition(this.pool, this.schema),
+      );
       if (comparePositions(reached, min) >= 0) return;
       const waited = Date.now() - started;
       if (waited >= READ_YOUR_WRITES_WAIT_MS) {

@@ -173,3 +173,44 @@ it('holds back an event that commits before an earlier-numbered one, then delive
   await subscription.stop();
   expect(received.map((e) => e.eventId)).toEqual([lateId, early.eventId]);
 });
+
+it("holds back a company's page while an earlier event of the log is still to commit", async () => {
+  const companyId = `company-${randomUUID()}`;
+  const ofCompany = anEvent({ metadata: { ...anEvent().metadata, companyId } });
+  const lateId = randomUUID();
+  const slow = await pool.connect();
+  try {
+    // Another company's write takes a transaction id first and stays open.
+    await slow.query('BEGIN');
+    await slow.query(
+      `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+       VALUES ($1, 1, $2, 'LateCommitted', 1, '{}', $3)`,
+      [aStreamId('late'), lateId, JSON.stringify(anEvent().metadata)],
+    );
+    const written = await store.append(aStreamId('company'), [ofCompany], { kind: 'no-stream' });
+
+    const page = await store.readCompanyLog(companyId, {
+      after: null,
+      direction: 'forwards',
+      maxCount: 10,
+    });
+    expect(page.events).toEqual([]);
+    expect(comparePositions(page.visibleUpTo, written.position)).toBeLessThan(0);
+    expect(await store.isVisible(written.position)).toBe(false);
+    await slow.query('COMMIT');
+  } catch (error) {
+    await slow.query('ROLLBACK');
+    throw error;
+  } finally {
+    slow.release();
+  }
+
+  await eventually('the company event is visible', async () => {
+    const page = await store.readCompanyLog(companyId, {
+      after: null,
+      direction: 'backwards',
+      maxCount: 10,
+    });
+    return page.events.some((e) => e.eventId === ofCompany.eventId);
+  });
+});

@@ -27,13 +27,15 @@
  * lets a bulk import claim a million new streams with `INSERT ... ON CONFLICT DO NOTHING`
  * (`importNewStreams`, import-new-streams.ts: COPY and a few set-based statements).
  * Appends NOTIFY inside the transaction, so the signal goes out at commit and never for a
- * rolled-back write.
+ * rolled-back write. One company's log (`readCompanyLog`, company-log.ts) follows the same
+ * visibility rule through the `events_by_company` index.
  */
 import type { Pool } from 'pg';
 import { startCatchUpSubscription } from '../catch-up-subscription';
 import type {
   AppendManyResult,
   AppendResult,
+  CompanyLogPage,
   EventStore,
   ExpectedVersion,
   ImportNewStreamsOptions,
@@ -42,6 +44,7 @@ import type {
   NewEvent,
   NewStreamsSource,
   ReadAllResult,
+  ReadCompanyLogOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamAppend,
@@ -51,6 +54,7 @@ import type {
 } from '../event-store.port';
 import { listenForAppends } from './append-listener';
 import { appendInTransaction, type AppendSettings } from './append-transaction';
+import { isVisible, readCompanyLog } from './company-log';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows';
 import { importNewStreams } from './import-new-streams';
 
@@ -186,6 +190,14 @@ export class PostgresEventStore implements EventStore {
         ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
         : after,
     };
+  }
+
+  readCompanyLog(companyId: string, options: ReadCompanyLogOptions): Promise<CompanyLogPage> {
+    return readCompanyLog(this.pool, companyId, options);
+  }
+
+  isVisible(position: LogPosition): Promise<boolean> {
+    return isVisible(this.pool, position);
   }
 
   subscribe(

@@ -3,6 +3,8 @@ import { appendContract } from './contract/append.contract';
 import { appendManyContract } from './contract/append-many.contract';
 import { importNewStreamsContract } from './contract/import-new-streams.contract';
 import { readContract } from './contract/read.contract';
+import { readCompanyLogContract } from './contract/read-company-log.contract';
+import type { StoreAccessor } from './contract/store-accessor';
 import { subscribeContract } from './contract/subscribe.contract';
 
 export interface EventStoreUnderTest {
@@ -10,9 +12,6 @@ export interface EventStoreUnderTest {
   /** Releases whatever the factory set up (connections, databases). */
   dispose(): Promise<void>;
 }
-
-/** Gives the contract's parts the store once `beforeAll` has built it. */
-export type StoreAccessor = () => EventStore;
 
 /**
  * The behaviour every EventStore adapter must show, written once. Call it from an adapter's
@@ -39,6 +38,7 @@ export function eventStoreContract(
 
     describe('append', () => appendContract(store));
     describe('readStream and readAll', () => readContract(store));
+    describe('readCompanyLog and isVisible', () => readCompanyLogContract(store));
     describe('appendMany', () => appendManyContract(store));
     describe('importNewStreams', () => importNewStreamsContract(store));
     describe('subscribe', () => subscribeContract(store));

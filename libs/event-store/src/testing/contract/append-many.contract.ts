@@ -1,7 +1,7 @@
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../../errors';
 import type { StreamAppend } from '../../event-store.port';
 import { positionOf } from '../../log-position';
-import type { StoreAccessor } from '../event-store.contract';
+import type { StoreAccessor } from './store-accessor';
 import {
   aStreamId,
   anEvent,

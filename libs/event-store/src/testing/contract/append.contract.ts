@@ -1,5 +1,5 @@
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../../errors';
-import type { StoreAccessor } from '../event-store.contract';
+import type { StoreAccessor } from './store-accessor';
 import { aStreamId, anEvent, rejectionOf, someEvents } from '../fixtures';
 
 export function appendContract(store: StoreAccessor): void {

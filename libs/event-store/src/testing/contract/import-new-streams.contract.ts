@@ -1,7 +1,7 @@
 import { DuplicateEventIdError } from '../../errors';
 import type { ImportNewStreamsOptions, NewEvent } from '../../event-store.port';
 import { comparePositions, positionOf } from '../../log-position';
-import type { StoreAccessor } from '../event-store.contract';
+import type { StoreAccessor } from './store-accessor';
 import { aStreamId, anEvent, newStreamsSource, rejectionOf } from '../fixtures';
 
 interface Offered {

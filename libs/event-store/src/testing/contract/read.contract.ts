@@ -1,5 +1,5 @@
 import { comparePositions, positionOf } from '../../log-position';
-import type { StoreAccessor } from '../event-store.contract';
+import type { StoreAccessor } from './store-accessor';
 import { aStreamId, anEvent, readEventsWithIds, readToEnd, someEvents } from '../fixtures';
 
 export function readContract(store: StoreAccessor): void {

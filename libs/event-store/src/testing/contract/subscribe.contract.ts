@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../event-store.port';
-import type { StoreAccessor } from '../event-store.contract';
+import type { StoreAccessor } from './store-accessor';
 import { aStreamId, delay, eventually, readToEnd, rejectionOf, someEvents } from '../fixtures';
 
 const options = { pollIntervalMs: 100 };

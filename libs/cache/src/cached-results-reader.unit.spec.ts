@@ -1,6 +1,8 @@
-import { type StoredRollup, toSortable } from '@cvf/cache';
 import { type CashflowDocument } from '@cvf/domain';
-import { positionOf, rollupDocument, rollupDocumentJson } from './tagged-value';
+import { encodePosition } from '@cvf/event-store';
+import { positionOfValue, rollupDocument, rollupDocumentJson } from './cached-results-reader';
+import { type StoredRollup } from './documents';
+import { toSortable } from './position';
 
 const document = {
   view: 'actual',
@@ -32,6 +34,6 @@ describe('cached values read without a JSON round trip', () => {
   });
 
   it('then the position is the tag, beyond 2^53 exactly', () => {
-    expect(positionOf(stored(rollup))).toBe('9007199254740993:42');
+    expect(encodePosition(positionOfValue(stored(rollup)))).toBe('9007199254740993:42');
   });
 });
