@@ -12,7 +12,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@cvf/(domain|event-store|messaging|read-model|cache|platform)$': '<rootDir>/libs/$1/src',
+  '^@cvf/(domain|event-store|messaging|read-model|cache|platform|resilience)$':
+    '<rootDir>/libs/$1/src',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
-import { createHttpApp, ensureDatabase } from '@cvf/platform';
+import { createHttpApp, ensureDatabase, loadConfigOrExit } from '@cvf/platform';
 import { renderTables } from '../../cli/src/table-format';
-import { loadWorkerConfigOrExit } from '../../worker/src/worker.config';
+import { workerConfigFrom } from '../../worker/src/worker.config';
 import { AllInOneModule } from './all-in-one.module';
 import { cashflowsAt, DEMO_COMPANY, loadDemoPortfolio } from './demo-portfolio';
 
@@ -12,8 +12,13 @@ import { cashflowsAt, DEMO_COMPANY, loadDemoPortfolio } from './demo-portfolio';
  */
 async function main(): Promise<void> {
   // A person watches this one start: startup chatter would bury the demo's tables.
-  process.env.LOG_LEVEL ??= 'warn';
-  const config = loadWorkerConfigOrExit();
+  const { config, demo } = loadConfigOrExit(
+    (environment) => ({
+      config: workerConfigFrom(environment),
+      demo: environment.CVF_DEMO === 'on',
+    }),
+    { LOG_LEVEL: 'warn', ...process.env },
+  );
   if (await ensureDatabase(config.app.databaseUrl)) {
     process.stdout.write(`created database ${new URL(config.app.databaseUrl).pathname.slice(1)}\n`);
   }
@@ -30,7 +35,7 @@ async function main(): Promise<void> {
   const base = `http://${config.app.host}:${config.app.port}`;
   process.stdout.write(`CVF all-in-one listening on ${base} (OpenAPI: ${base}/docs)\n`);
 
-  if (process.env.CVF_DEMO === 'off') return;
+  if (!demo) return;
   const position = await loadDemoPortfolio(base, join(__dirname, '../../../../samples/demo'));
   process.stdout.write(
     position === null

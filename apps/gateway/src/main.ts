@@ -1,18 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CacheModule, cacheOptionsFromEnv } from '@cvf/cache';
 import { MessagingModule } from '@cvf/messaging';
-import { createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
+import { appConfigFrom, createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
 import { GatewayModule } from './gateway.module';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  const cache = cacheOptionsFromEnv(config.redisUrl);
-  if (cache.problems.length > 0) {
-    process.stderr.write(
-      `invalid configuration:\n${cache.problems.map((p) => `  - ${p}`).join('\n')}\n`,
-    );
-    process.exit(78);
-  }
+  const { config, cache } = loadConfigOrExit((environment) => ({
+    config: appConfigFrom(environment),
+    cache: cacheOptionsFromEnv(environment),
+  }));
   const distributed = config.mode === 'distributed';
   const kafka = {
     brokers: config.kafkaBrokers,
@@ -22,7 +18,7 @@ async function main(): Promise<void> {
   @Module({
     imports: [
       DatabaseModule.forRoot(config),
-      CacheModule.forRoot(cache.options),
+      CacheModule.forRoot(cache),
       // Distributed mode: breach alerts for the SSE stream come from Kafka cvf.alerts.v1.
       ...(distributed
         ? [MessagingModule.forRoot(kafka), GatewayModule.withKafkaAlerts()]

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
+import { appConfigFrom, createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
 import { IngestHealthController } from './health/health.controller';
 import { IngestModule } from './ingest.module';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(appConfigFrom);
   @Module({
     imports: [
       DatabaseModule.forRoot(config),

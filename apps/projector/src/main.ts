@@ -1,18 +1,14 @@
 import { Module } from '@nestjs/common';
 import { cacheOptionsFromEnv } from '@cvf/cache';
-import { createHttpApp, loadConfigOrExit } from '@cvf/platform';
+import { appConfigFrom, createHttpApp, loadConfigOrExit } from '@cvf/platform';
 import { ProjectorAppModule } from './projector.module';
 
 async function main(): Promise<void> {
-  const app = loadConfigOrExit();
-  const cache = cacheOptionsFromEnv(app.redisUrl);
-  if (cache.problems.length > 0) {
-    process.stderr.write(
-      `invalid configuration:\n${cache.problems.map((p) => `  - ${p}`).join('\n')}\n`,
-    );
-    process.exit(78);
-  }
-  @Module({ imports: [ProjectorAppModule.forRoot({ app, cache: cache.options })] })
+  const { app, cache } = loadConfigOrExit((environment) => ({
+    app: appConfigFrom(environment),
+    cache: cacheOptionsFromEnv(environment),
+  }));
+  @Module({ imports: [ProjectorAppModule.forRoot({ app, cache })] })
   class ProjectorRootModule {}
 
   // HTTP only for /health/live and /health/ready; the work arrives through the log.

@@ -16,6 +16,7 @@ import {
   RecomputeOutboxDispatcher,
   type RecomputeScheduler,
 } from '@cvf/read-model';
+import { exponentialBackoff, sleep } from '@cvf/resilience';
 import { Pool } from 'pg';
 import { type ProjectionEventSource, type ProjectionSubscription } from './event-source.port';
 import {
@@ -24,8 +25,8 @@ import {
   type ProjectorSettings,
 } from './projector.options';
 
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 30_000;
+/** The pause before resubscribing after the n-th failure in a row: 500 ms doubling to 30 s. */
+const resubscribeBackoff = exponentialBackoff({ firstMs: 500, maxMs: 30_000 });
 // Leftovers (a failed dispatch, the jobs a rebuild queued) go out within this even when no
 // batch arrives; one indexed SELECT when there is nothing to do.
 const OUTBOX_SWEEP_MS = 5_000;
@@ -46,7 +47,8 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   private subscription: ProjectionSubscription | null = null;
   private supervisor: Promise<void> | null = null;
   private stopping = false;
-  private wakeSupervisor: (() => void) | null = null;
+  /** Aborted on shutdown: cuts the pause before resubscribing short. */
+  private readonly shutdown = new AbortController();
   private dispatching: Promise<void> | null = null;
   private dispatchAgain = false;
   private outboxSweep: NodeJS.Timeout | null = null;
@@ -88,7 +90,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    this.wakeSupervisor?.();
+    this.shutdown.abort();
     await this.subscription?.stop();
     await this.supervisor;
     if (this.outboxSweep) clearInterval(this.outboxSweep);
@@ -106,7 +108,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async supervise(): Promise<void> {
-    let retryMs = FIRST_RETRY_MS;
+    let failures = 0;
     while (!this.stopping) {
       try {
         const from = await projectionPosition(this.pool, this.schema);
@@ -118,24 +120,18 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
         const subscription = this.source.subscribe(from, (batch) => this.handle(batch));
         this.subscription = subscription;
         await subscription.done;
-        retryMs = FIRST_RETRY_MS;
+        failures = 0;
       } catch (error) {
+        failures += 1;
         this.logger.error(
-          `subscription failed, resubscribing in ${retryMs} ms: ${describe(error)}`,
+          `subscription failed, resubscribing in ${resubscribeBackoff(failures)} ms: ${describe(error)}`,
         );
       } finally {
         this.subscription = null;
       }
       if (this.stopping) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, retryMs);
-        this.wakeSupervisor = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeSupervisor = null;
-      retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+      // After a subscription that ended without failing too: the first pause.
+      await sleep(resubscribeBackoff(failures), this.shutdown.signal);
     }
   }
 

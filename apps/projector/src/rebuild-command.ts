@@ -1,9 +1,7 @@
 import { migrate, PostgresEventStore } from '@cvf/event-store';
+import { parseEnvironment } from '@cvf/platform';
 import { DEFAULT_READ_MODEL_SCHEMA, rebuildReadModels } from '@cvf/read-model';
 import { Pool } from 'pg';
-// By path, not `@cvf/platform`: that index also loads the Nest modules, which a CLI command
-// (and jest) should not pay for.
-import { ConfigError, loadConfig } from '../../../libs/platform/src/config';
 import { ProgressBar } from './progress-bar';
 
 const USAGE =
@@ -14,12 +12,13 @@ interface RebuildArguments {
   readonly schema: string;
 }
 
+/** `defaultSchema`: READ_MODEL_SCHEMA of the validated environment, unless `--schema` says. */
 export function parseRebuildArguments(
   argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  defaultSchema: string = DEFAULT_READ_MODEL_SCHEMA,
 ): RebuildArguments | { error: string } {
   let pageSize = 10_000;
-  let schema = env.READ_MODEL_SCHEMA || DEFAULT_READ_MODEL_SCHEMA;
+  let schema = defaultSchema;
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) return { error: `${flag ?? ''}: missing value` };
@@ -38,22 +37,20 @@ export function parseRebuildArguments(
  * `cvf rebuild`: replays the whole event log into fresh read models and switches them in
  * (see rebuildReadModels). Progress goes to stderr, the summary to stdout. A running
  * projector may stay up: it continues after the switch. Returns the exit status.
+ * @throws ConfigError for a bad variable (the CLI exits 78 naming each).
  */
 export async function runRebuildCommand(argv: readonly string[]): Promise<number> {
-  const args = parseRebuildArguments(argv);
+  const environment = parseEnvironment();
+  const args = parseRebuildArguments(argv, environment.READ_MODEL_SCHEMA);
   if ('error' in args) {
     process.stderr.write(`error: ${args.error}\n${USAGE}\n`);
     return 2;
   }
-  let databaseUrl: string;
-  try {
-    databaseUrl = loadConfig().databaseUrl;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 78;
-  }
-  const pool = new Pool({ connectionString: databaseUrl, max: 4, application_name: 'cvf-rebuild' });
+  const pool = new Pool({
+    connectionString: environment.DATABASE_URL,
+    max: 4,
+    application_name: 'cvf-rebuild',
+  });
   try {
     await migrate(pool);
     // The event store's own table: only to size the bar (the replay itself uses the port).

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { createHttpApp, loadConfigOrExit } from '@cvf/platform';
+import { appConfigFrom, createHttpApp, loadConfigOrExit } from '@cvf/platform';
 import { RelayAppModule } from './relay.module';
 
 /** Distributed mode: publishes the event log to Kafka `cvf.events.v1` (one leader at a time). */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit({ CVF_MODE: 'distributed', ...process.env });
+  const config = loadConfigOrExit(appConfigFrom, { CVF_MODE: 'distributed', ...process.env });
   @Module({ imports: [RelayAppModule.forRoot(config)] })
   class RelayRootModule {}
   const app = await createHttpApp(RelayRootModule, config, {

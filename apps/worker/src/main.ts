@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { createHttpApp } from '@cvf/platform';
-import { loadWorkerConfigOrExit } from './worker.config';
+import { createHttpApp, loadConfigOrExit } from '@cvf/platform';
+import { workerConfigFrom } from './worker.config';
 import { WorkerAppModule } from './worker.module';
 
 // Closing connections after the worker drained takes milliseconds; past this margin
@@ -8,7 +8,7 @@ import { WorkerAppModule } from './worker.module';
 const SHUTDOWN_BACKSTOP_MARGIN_MS = 2_000;
 
 async function main(): Promise<void> {
-  const config = loadWorkerConfigOrExit();
+  const config = loadConfigOrExit(workerConfigFrom);
   @Module({ imports: [WorkerAppModule.forRoot(config)] })
   class WorkerRootModule {}
 

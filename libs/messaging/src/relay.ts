@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@cvf/event-store';
+import { type Backoff, exponentialBackoff, retrying, sleep } from '@cvf/resilience';
 import { Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 import { type Pool, type PoolClient } from 'pg';
 import { encodeEvent } from './event-codec';
@@ -36,9 +37,12 @@ export interface RelayOptions {
   readonly batchSize?: number;
   /** Told every failure (reading the log, publishing, saving the checkpoint) before a retry. */
   readonly onError?: (error: unknown) => void;
-  /** Longest pause between two attempts at a batch (backoff doubles from 200 ms). */
+  /** Longest pause between two attempts at a batch (backoff doubles from 200 ms); 5 s. */
   readonly maxRetryDelayMs?: number;
 }
+
+const FIRST_RETRY_MS = 200;
+const MAX_RETRY_MS = 5_000;
 
 /**
  * Tails the event log with the store's gap-free subscription and publishes every event to
@@ -58,7 +62,9 @@ export interface RelayOptions {
 export class EventRelay {
   private subscription: Subscription | null = null;
   private lockClient: PoolClient | null = null;
-  private stopped = false;
+  /** Aborted by `stop`: a standby stops waiting, a batch waiting to be retried gives up. */
+  private readonly stopping = new AbortController();
+  private readonly retryBackoff: Backoff;
   private readonly name: string;
   private readonly topic: string;
   private published = 0;
@@ -72,6 +78,12 @@ export class EventRelay {
   ) {
     this.name = options.name ?? 'cvf.events.v1';
     this.topic = options.topic ?? EVENTS_TOPIC;
+    const maxMs = options.maxRetryDelayMs ?? MAX_RETRY_MS;
+    this.retryBackoff = exponentialBackoff({ firstMs: Math.min(FIRST_RETRY_MS, maxMs), maxMs });
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
   }
 
   get eventsPublished(): number {
@@ -93,7 +105,7 @@ export class EventRelay {
         [`cvf.relay.${this.name}`],
       );
       if (rows[0]?.locked) break;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await sleep(1_000, this.stopping.signal);
     }
     if (this.stopped) return;
     const from = await this.loadCheckpoint();
@@ -109,7 +121,7 @@ export class EventRelay {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     await this.subscription?.stop();
     if (this.lockClient) {
       await this.lockClient
@@ -131,19 +143,15 @@ export class EventRelay {
 
   /** Runs `attempt` until it succeeds; rethrows only once the relay is stopping. */
   private async untilDone(attempt: () => Promise<unknown>): Promise<void> {
-    for (let failures = 0; ; failures++) {
-      try {
-        await attempt();
-        this.failing = null;
-        return;
-      } catch (error) {
-        if (this.stopped) throw error;
+    await retrying(attempt, {
+      backoff: this.retryBackoff,
+      signal: this.stopping.signal,
+      onFailure: (error) => {
         this.failing = { since: this.failing?.since ?? new Date(), error: String(error) };
         this.options.onError?.(error);
-        const delay = Math.min(this.options.maxRetryDelayMs ?? 5_000, 200 * 2 ** failures);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+      },
+    });
+    this.failing = null;
   }
 
   private async loadCheckpoint(): Promise<LogPosition | null> {

@@ -1,9 +1,31 @@
-/**
- * Configuration is parsed and validated once at boot into a typed object; a bad or missing
- * variable stops the process with a message naming it (and every other bad one).
- */
-export type RunMode = 'embedded' | 'distributed';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import {
+  ENVIRONMENT_DEFAULTS,
+  Environment,
+  LOCAL_KAFKA_BROKER,
+  type LogLevel,
+  type RunMode,
+} from './config/environment';
 
+/*
+ * Configuration is parsed and validated once at boot: the schema of every variable is
+ * config/environment.ts; here it is loaded, and an app's typed slice derived from it.
+ */
+export {
+  Environment,
+  ENVIRONMENT_DEFAULTS,
+  LOCAL_KAFKA_BROKER,
+  LOG_LEVELS,
+  RUN_MODES,
+  type LogLevel,
+  type RunMode,
+} from './config/environment';
+
+/** The variables as the process got them (`process.env`, or a test's own). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What every app's platform part (HTTP server, database, Kafka, ingest limits) runs with. */
 export interface AppConfig {
   readonly mode: RunMode;
   readonly port: number;
@@ -18,7 +40,7 @@ export interface AppConfig {
    * test runs and benchmarks) can share one cluster without reading each other's events.
    */
   readonly kafkaTopicPrefix: string;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logLevel: LogLevel;
   /** Largest CSV upload accepted, in bytes (413 beyond). */
   readonly uploadLimitBytes: number;
   /** Seconds a webhook signature timestamp may lag or lead our clock. */
@@ -27,120 +49,76 @@ export interface AppConfig {
   readonly idempotencyTtlSeconds: number;
 }
 
+/** One line per bad variable, each starting with the variable's name. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+const VARIABLES = Object.keys(ENVIRONMENT_DEFAULTS);
 
-class EnvReader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  text(name: string, fallback: string): string {
-    const value = this.env[name];
-    if (value === undefined || value === '') return fallback;
-    return value;
+/**
+ * The schema's variables from `env`, converted and validated at once.
+ * @throws ConfigError naming every bad variable, not only the first.
+ */
+export function parseEnvironment(env: Env = process.env): Environment {
+  const given: Record<string, string> = {};
+  for (const name of VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') given[name] = value;
   }
-
-  url(name: string, fallback: string, protocols: readonly string[]): string {
-    const value = this.text(name, fallback);
-    try {
-      const url = new URL(value);
-      if (!protocols.includes(url.protocol)) {
-        this.problems.push(
-          `${name}: protocol must be one of ${protocols.join(', ')} (got ${url.protocol})`,
-        );
-      }
-    } catch {
-      this.problems.push(`${name}: '${value}' is not a URL`);
-    }
-    return value;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      this.problems.push(`${name}: must be a whole number from ${min} to ${max} (got '${raw}')`);
-      return fallback;
-    }
-    return Number(raw);
-  }
-
-  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
-    const raw = this.text(name, fallback);
-    if (!(allowed as readonly string[]).includes(raw)) {
-      this.problems.push(`${name}: must be one of ${allowed.join(', ')} (got '${raw}')`);
-      return fallback;
-    }
-    return raw as T;
-  }
-}
-
-export function loadConfig(env: Env = process.env): AppConfig {
-  const read = new EnvReader(env);
-  const mode = read.oneOf<RunMode>('CVF_MODE', 'embedded', ['embedded', 'distributed']);
-  const brokersText = read.text('KAFKA_BROKERS', mode === 'distributed' ? '127.0.0.1:9092' : '');
-  const kafkaBrokers = brokersText === '' ? [] : brokersText.split(',').map((b) => b.trim());
-  for (const broker of kafkaBrokers) {
-    if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(broker))
-      read.problems.push(`KAFKA_BROKERS: '${broker}' is not host:port`);
-  }
-  const config: AppConfig = {
-    mode,
-    port: read.integer('PORT', 3000, 0, 65535),
-    host: read.text('HOST', '127.0.0.1'),
-    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/cvf', [
-      'postgres:',
-      'postgresql:',
-    ]),
-    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
-    kafkaBrokers,
-    kafkaClientId: read.text('KAFKA_CLIENT_ID', 'cvf'),
-    kafkaTopicPrefix: read.text('KAFKA_TOPIC_PREFIX', ''),
-    logLevel: read.oneOf('LOG_LEVEL', 'info', [
-      'fatal',
-      'error',
-      'warn',
-      'info',
-      'debug',
-      'trace',
-      'silent',
-    ]),
-    uploadLimitBytes: read.integer(
-      'UPLOAD_LIMIT_BYTES',
-      200 * 1024 * 1024,
-      1024,
-      4 * 1024 * 1024 * 1024,
-    ),
-    webhookToleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
-    idempotencyTtlSeconds: read.integer('IDEMPOTENCY_TTL_SECONDS', 86_400, 3_600, 30 * 86_400),
-  };
-  // Kafka's legal topic characters; the longest suffix (`cvf-projector`, 13) must still fit 249.
-  if (!/^[A-Za-z0-9._-]{0,200}$/.test(config.kafkaTopicPrefix)) {
-    read.problems.push(
-      `KAFKA_TOPIC_PREFIX: only letters, digits, '.', '_' and '-', at most 200 (got '${config.kafkaTopicPrefix}')`,
+  const environment = plainToInstance(Environment, given);
+  // One problem per variable: 'eighty' is not a whole number, no need to add it is below 0.
+  const errors = validateSync(environment, { stopAtFirstError: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map(
+        (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+      ),
     );
   }
-  if (mode === 'distributed' && kafkaBrokers.length === 0) {
-    read.problems.push('KAFKA_BROKERS: required in distributed mode');
-  }
-  if (read.problems.length > 0) throw new ConfigError(read.problems);
-  return config;
+  return Object.freeze(environment);
 }
 
-/** For main.ts: parse or exit(78, EX_CONFIG) with the message naming each bad variable. */
-export function loadConfigOrExit(env: Env = process.env): AppConfig {
+export function appConfigFrom(environment: Environment): AppConfig {
+  const distributed = environment.CVF_MODE === 'distributed';
+  return {
+    mode: environment.CVF_MODE,
+    port: environment.PORT,
+    host: environment.HOST,
+    databaseUrl: environment.DATABASE_URL,
+    redisUrl: environment.REDIS_URL,
+    kafkaBrokers: environment.KAFKA_BROKERS ?? (distributed ? [LOCAL_KAFKA_BROKER] : []),
+    kafkaClientId: environment.KAFKA_CLIENT_ID,
+    kafkaTopicPrefix: environment.KAFKA_TOPIC_PREFIX,
+    logLevel: environment.LOG_LEVEL,
+    uploadLimitBytes: environment.UPLOAD_LIMIT_BYTES,
+    webhookToleranceSeconds: environment.WEBHOOK_TOLERANCE_SECONDS,
+    idempotencyTtlSeconds: environment.IDEMPOTENCY_TTL_SECONDS,
+  };
+}
+
+/** The platform's configuration. @throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  return appConfigFrom(parseEnvironment(env));
+}
+
+/**
+ * For main.ts: the configuration an app runs with (`derive` picks its slice of the
+ * environment), or exit 78 (EX_CONFIG) with a message naming each bad variable.
+ */
+export function loadConfigOrExit<T>(
+  derive: (environment: Environment) => T,
+  env: Env = process.env,
+): T {
+  let environment: Environment;
   try {
-    return loadConfig(env);
+    environment = parseEnvironment(env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return process.exit(78);
   }
+  return derive(environment);
 }

@@ -1,4 +1,5 @@
 import { type RecomputeJob, type RecomputeScheduler } from '@cvf/read-model';
+import { exponentialBackoff } from '@cvf/resilience';
 import { type AdvancedOptions, type JobsOptions, type Queue } from 'bullmq';
 import { type DirtyCohorts } from './dirty-cohorts';
 
@@ -23,7 +24,7 @@ const MAX_RETRY_MS = 60_000;
  * minute. Workers pass it as `settings.backoffStrategy`.
  */
 export function recomputeBackoff(attemptsMade: number): number {
-  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attemptsMade - 1));
+  return exponentialBackoff({ firstMs: FIRST_RETRY_MS, maxMs: MAX_RETRY_MS })(attemptsMade);
 }
 
 /** The settings every recompute Worker runs with: how it computes the retry delays. */

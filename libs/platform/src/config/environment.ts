@@ -1,0 +1,64 @@
+import { DEFAULT_READ_MODEL_SCHEMA } from '@cvf/read-model';
+import { IsString } from 'class-validator';
+import { BrokerList, OneOf, Text, Url, WholeNumber } from './rules';
+
+export const RUN_MODES = ['embedded', 'distributed'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where Kafka is in distributed mode when KAFKA_BROKERS is not set. */
+export const LOCAL_KAFKA_BROKER = '127.0.0.1:9092';
+
+const KEY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+const DAY_SECONDS = 86_400;
+
+/**
+ * Every environment variable a CVF process reads, each with its default and its rule; an
+ * unset or empty variable takes the default. Parsed and validated once at boot
+ * (`parseEnvironment`), whichever app starts: each then takes the typed slice it uses
+ * (`appConfigFrom`; the cache's and the worker's options are derived from it in their own
+ * packages). Only test and benchmark harnesses read variables of their own.
+ */
+export class Environment {
+  // The process.
+  @OneOf(RUN_MODES) readonly CVF_MODE: RunMode = 'embedded';
+  @WholeNumber(0, 65_535) readonly PORT: number = 3_000;
+  @IsString() readonly HOST: string = '127.0.0.1';
+  @OneOf(LOG_LEVELS) readonly LOG_LEVEL: LogLevel = 'info';
+  /** all-in-one: `off` skips loading and printing the demo portfolio. */
+  @OneOf(['on', 'off']) readonly CVF_DEMO: 'on' | 'off' = 'on';
+
+  // PostgreSQL, Redis, Kafka.
+  @Url(['postgres:', 'postgresql:'])
+  readonly DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/cvf';
+  @Url(['redis:', 'rediss:']) readonly REDIS_URL: string = 'redis://127.0.0.1:6379';
+  /** Unset: LOCAL_KAFKA_BROKER in distributed mode, none in embedded mode. */
+  @BrokerList() readonly KAFKA_BROKERS: readonly string[] | undefined = undefined;
+  @IsString() readonly KAFKA_CLIENT_ID: string = 'cvf';
+  /** Kafka's legal topic characters; the longest suffix (`cvf-projector`, 13) must still fit 249. */
+  @Text(/^[A-Za-z0-9._-]{0,200}$/, "only letters, digits, '.', '_' and '-', at most 200")
+  readonly KAFKA_TOPIC_PREFIX: string = '';
+
+  // Ingest.
+  @WholeNumber(1024, 4 * 1024 ** 3) readonly UPLOAD_LIMIT_BYTES: number = 200 * 1024 ** 2;
+  @WholeNumber(1, DAY_SECONDS) readonly WEBHOOK_TOLERANCE_SECONDS: number = 300;
+  @WholeNumber(3_600, 30 * DAY_SECONDS) readonly IDEMPOTENCY_TTL_SECONDS: number = DAY_SECONDS;
+
+  // The Redis cache of computed results and its recompute queue (libs/cache).
+  @Text(KEY_NAME) readonly CACHE_PREFIX: string = 'cvf';
+  @WholeNumber(60, 90 * DAY_SECONDS) readonly CACHE_TTL_SECONDS: number = 7 * DAY_SECONDS;
+  @Text(/^[A-Za-z0-9_.-]{1,64}$/) readonly RECOMPUTE_QUEUE: string = 'cvf-recompute';
+  @Text(KEY_NAME) readonly ALERTS_CHANNEL: string = 'cvf:alerts';
+  @Text(/^[a-z_][a-z0-9_]{0,62}$/) readonly READ_MODEL_SCHEMA: string = DEFAULT_READ_MODEL_SCHEMA;
+
+  // The recompute worker (apps/worker).
+  @WholeNumber(1, 64) readonly WORKER_CONCURRENCY: number = 2;
+  @WholeNumber(0, 600_000) readonly WORKER_SHUTDOWN_TIMEOUT_MS: number = 10_000;
+  @WholeNumber(1_000, 600_000) readonly WORKER_LOCK_DURATION_MS: number = 30_000;
+  @WholeNumber(1_000, 600_000) readonly WORKER_STALLED_INTERVAL_MS: number = 30_000;
+}
+
+/** Every default, as a process with no variables set sees them. */
+export const ENVIRONMENT_DEFAULTS: Environment = Object.freeze(new Environment());

@@ -1,0 +1,121 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
+
+/*
+ * The kinds of environment variable, as property decorators for the schema (environment.ts):
+ * class-transformer turns the text into the typed value, class-validator checks it. Each
+ * message says what the rule wants and what it got; the loader puts the variable's name first.
+ */
+
+const all =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, property) => {
+    for (const decorate of decorators) decorate(target, property);
+  };
+
+const got =
+  (rule: string) =>
+  ({ value }: ValidationArguments): string =>
+    `${rule} (got '${String(value)}')`;
+
+/** Digits become a number; anything else stays text, for the rule to refuse and show. */
+export function WholeNumber(min: number, max: number): PropertyDecorator {
+  const message = got(`must be a whole number from ${min} to ${max}`);
+  return all(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+    ),
+    IsInt({ message }),
+    Min(min, { message }),
+    Max(max, { message }),
+  );
+}
+
+export function OneOf(allowed: readonly string[]): PropertyDecorator {
+  return IsIn([...allowed], { message: got(`must be one of ${allowed.join(', ')}`) });
+}
+
+/** Text matching `pattern`; `rule` says it in words. */
+export function Text(pattern: RegExp, rule = `must match ${String(pattern)}`): PropertyDecorator {
+  return Matches(pattern, { message: got(rule) });
+}
+
+/**
+ * A URL with one of `protocols`. The message never repeats the value: a connection URL may
+ * carry a password.
+ */
+export function Url(protocols: readonly string[]): PropertyDecorator {
+  return ValidateBy({
+    name: 'url',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && protocols.includes(protocolOf(value) ?? ''),
+      defaultMessage: (args?: ValidationArguments) => {
+        const protocol = protocolOf(String(args?.value));
+        return protocol === null
+          ? 'is not a URL'
+          : `protocol must be one of ${protocols.join(', ')} (got ${protocol})`;
+      },
+    },
+  });
+}
+
+function protocolOf(text: string): string | null {
+  try {
+    return new URL(text).protocol;
+  } catch {
+    return null;
+  }
+}
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/**
+ * Comma-separated `host:port` entries (blanks around and between them ignored). Unset stays
+ * undefined, for the loader's mode-dependent default; given but empty in distributed mode
+ * is refused.
+ */
+export function BrokerList(): PropertyDecorator {
+  return all(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((broker) => broker.trim())
+            .filter((broker) => broker !== '')
+        : value,
+    ),
+    IsOptional(),
+    ValidateBy({
+      name: 'hostPortList',
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) && value.every((broker) => HOST_PORT.test(String(broker))),
+        defaultMessage: (args?: ValidationArguments) =>
+          (Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value])
+            .map(String)
+            .filter((broker) => !HOST_PORT.test(broker))
+            .map((broker) => `'${broker}' is not host:port`)
+            .join(', '),
+      },
+    }),
+    ValidateBy({
+      name: 'requiredInDistributedMode',
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) =>
+          (args?.object as { CVF_MODE?: unknown } | undefined)?.CVF_MODE !== 'distributed' ||
+          (Array.isArray(value) && value.length > 0),
+        defaultMessage: () => 'required in distributed mode',
+      },
+    }),
+  );
+}
