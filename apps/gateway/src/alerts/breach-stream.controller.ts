@@ -6,14 +6,13 @@ import {
   Param,
   Query,
   Res,
-  UseFilters,
 } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Alert } from '@cvf/cache';
 import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { CachedResults } from '../freshness/cached-results';
-import { LOG_POSITION_HEADER, NotYetConsistentFilter } from '../http/not-yet-consistent';
+import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
 import { parseMinPosition } from '../http/query-params';
 import { ALERT_SOURCE, type AlertSource } from './alert-source.port';
@@ -29,7 +28,6 @@ const RECONNECT_AFTER_MS = 3_000;
  * read them reaches it. The stream ends when the client goes, or at shutdown.
  */
 @ApiTags('cashflows')
-@UseFilters(NotYetConsistentFilter)
 @Controller('companies/:companyId/breaches/stream')
 export class BreachStreamController implements BeforeApplicationShutdown {
   private readonly open = new Set<SseStream>();

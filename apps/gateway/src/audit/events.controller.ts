@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@cvf/domain';
 import { EVENT_STORE, type EventStore, type LogPosition } from '@cvf/event-store';
@@ -9,7 +9,6 @@ import {
   LOG_POSITION_HEADER,
   NO_POSITION,
   NotYetConsistentError,
-  NotYetConsistentFilter,
 } from '../http/not-yet-consistent';
 import { ApiPage, ApiRead } from '../http/openapi';
 import { auditEventSchema, listSchema } from '../http/openapi-schemas';
@@ -22,7 +21,6 @@ import {
 import { readAuditTrail } from './audit-trail.query';
 
 @ApiTags('audit')
-@UseFilters(NotYetConsistentFilter)
 @Controller('companies/:companyId/events')
 export class EventsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

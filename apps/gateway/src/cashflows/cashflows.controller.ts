@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Clock, CLOCK } from '@cvf/cache';
 import {
@@ -13,7 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { CachedResults } from '../freshness/cached-results';
-import { LOG_POSITION_HEADER, NotYetConsistentFilter } from '../http/not-yet-consistent';
+import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
 import {
   breachSchema,
@@ -31,7 +31,6 @@ import { parseMinPosition, parseMonthParam } from '../http/query-params';
  * reflects; `min_position` makes it wait for one (read-your-writes).
  */
 @ApiTags('cashflows')
-@UseFilters(NotYetConsistentFilter)
 @Controller('companies/:companyId')
 export class CashflowsController {
   constructor(

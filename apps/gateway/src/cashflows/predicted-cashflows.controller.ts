@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   type CashflowDocument,
@@ -21,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { CachedResults } from '../freshness/cached-results';
 import { ReadModelGate } from '../freshness/read-model-gate';
-import { LOG_POSITION_HEADER, NotYetConsistentFilter } from '../http/not-yet-consistent';
+import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
 import { cashflowDocumentSchema } from '../http/openapi-schemas';
 import { parseMinPosition, parseScenarioParam } from '../http/query-params';
@@ -40,7 +30,6 @@ const JSON_CONTENT = 'application/json; charset=utf-8';
  * payments, so its cost follows the number of cohorts.
  */
 @ApiTags('cashflows')
-@UseFilters(NotYetConsistentFilter)
 @Controller('companies/:companyId/cashflows/predicted')
 export class PredictedCashflowsController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Clock, CLOCK, metricsAsOf, minPosition, monthOf } from '@cvf/cache';
 import { formatCents, NotFoundError } from '@cvf/domain';
@@ -7,13 +7,12 @@ import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { CachedResults } from '../freshness/cached-results';
 import { ReadModelGate } from '../freshness/read-model-gate';
-import { LOG_POSITION_HEADER, NotYetConsistentFilter } from '../http/not-yet-consistent';
+import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiPage, ApiRead } from '../http/openapi';
 import { companyDetailSchema, companySchema, listSchema } from '../http/openapi-schemas';
 import { decodeCursor, encodeCursor, parseLimit, parseMinPosition } from '../http/query-params';
 
 @ApiTags('companies')
-@UseFilters(NotYetConsistentFilter)
 @Controller('companies')
 export class CompaniesReadController {
   constructor(

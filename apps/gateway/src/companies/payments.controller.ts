@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { formatCents, formatMonth, NotFoundError, ValidationError } from '@cvf/domain';
 import {
@@ -13,7 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { ReadModelGate } from '../freshness/read-model-gate';
-import { LOG_POSITION_HEADER, NotYetConsistentFilter } from '../http/not-yet-consistent';
+import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiPage, ApiRead } from '../http/openapi';
 import { customerSchema, listSchema, paymentSchema } from '../http/openapi-schemas';
 import {
@@ -49,7 +49,6 @@ const customerDocument = (row: CustomerListRow) => ({
 
 /** Raw inputs as the read models hold them: how a company gets from its data to the numbers. */
 @ApiTags('payments')
-@UseFilters(NotYetConsistentFilter)
 @Controller('companies/:companyId')
 export class PaymentsReadController {
   constructor(private readonly readModel: ReadModelGate) {}

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   assumptionsDocument,
@@ -12,7 +12,7 @@ import { type CompanyTermsView, loadCompanyTerms } from '@cvf/read-model';
 import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
 import { ReadModelGate } from '../freshness/read-model-gate';
-import { LOG_POSITION_HEADER, NotYetConsistentFilter } from '../http/not-yet-consistent';
+import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
 import { listSchema, termSchemas } from '../http/openapi-schemas';
 import { parseMinPosition } from '../http/query-params';
@@ -23,7 +23,6 @@ import { parseMinPosition } from '../http/query-params';
  * list is small (at most one entry per month, period or scenario), so it comes whole.
  */
 @ApiTags('terms')
-@UseFilters(NotYetConsistentFilter)
 @Controller('companies/:companyId')
 export class TermsListsController {
   constructor(private readonly readModel: ReadModelGate) {}

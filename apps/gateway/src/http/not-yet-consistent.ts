@@ -1,12 +1,12 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import { encodePosition, type LogPosition } from '@cvf/event-store';
-import type { FastifyReply } from 'fastify';
+import { ApplicationError } from '@cvf/platform';
 
 /**
  * A read asked for `min_position` and the data did not reach it within the wait: the write is
  * accepted but not yet projected. The client retries (503 + Retry-After), it did nothing wrong.
  */
-export class NotYetConsistentError extends Error {
+export class NotYetConsistentError extends ApplicationError {
+  readonly code = 'not_yet_consistent' as const;
   override readonly name = 'NotYetConsistentError';
 
   constructor(
@@ -18,26 +18,12 @@ export class NotYetConsistentError extends Error {
     super(
       `the data does not reflect log position ${encodePosition(minPosition)} yet ` +
         `(it reflects ${current ?? 'nothing'} after waiting ${waitedMs} ms); retry shortly`,
+      { min_position: encodePosition(minPosition), position: current },
     );
   }
-}
 
-/** 503 with Retry-After, which the platform's problem filter has no way to add. */
-@Catch(NotYetConsistentError)
-export class NotYetConsistentFilter implements ExceptionFilter {
-  catch(error: NotYetConsistentError, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    void reply
-      .status(503)
-      .header('retry-after', '1')
-      .header('content-type', 'application/json')
-      .send({
-        status: 503,
-        error: 'not_yet_consistent',
-        message: error.message,
-        min_position: encodePosition(error.minPosition),
-        position: error.current,
-      });
+  override get headers(): Readonly<Record<string, string>> {
+    return { 'retry-after': '1' };
   }
 }
 

@@ -174,7 +174,7 @@ export class ProblemFilter implements ExceptionFilter {
       error: 'internal_error',
       message: `internal error; quote request id ${String(request.id)}`,
     };
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && !(error instanceof ApplicationError)) {
       this.logger.error(
         { err: error, requestId: request.id, url: request.url },
         error instanceof Error ? error.stack : String(error),
