@@ -9,7 +9,7 @@ import { stripeSignatureHeader } from '../apps/ingest/src/webhooks/stripe-signat
 import * as processes from '../libs/platform/src/testing/app-process';
 import { type Context, cpuMeter, type Mode, startServices, withContext } from './distributed-stack';
 import { verdict } from './harness';
-import { type Load, loadRequest, openLoop, p50p99, percentile, post } from './load';
+import { chargeEvent, type Load, loadRequest, openLoop, p50p99, percentile, post } from './load';
 
 /**
  * The distributed mode beside the embedded one, every service a built process from dist/
@@ -84,20 +84,6 @@ async function setUpCompany(write: string, read: string): Promise<string> {
   return String((await post(write, `${company}/webhook-secrets`)).secret);
 }
 
-/** The Stripe event of webhook `i`: a captured charge of 12.34 USD (1234 minor units). */
-const chargeEvent = (run: string, i: number) => ({
-  id: `evt_${run}_${i}`,
-  object: 'event',
-  type: 'charge.succeeded',
-  created: CHARGE_CREATED,
-  data: {
-    object: {
-      ...{ id: `ch_${run}_${i}`, object: 'charge', amount: 1234, currency: 'usd' },
-      ...{ customer: `cus_fresh_${i % 50}`, captured: true, created: CHARGE_CREATED },
-    },
-  },
-});
-
 /** A consumer of the events topic in its own group: resolves once a position is on Kafka. */
 async function kafkaProbe(kafka: Kafka, topic: string, groupId: string) {
   const seen = new Set<string>();
@@ -132,7 +118,7 @@ async function measureFreshness(
   let failures = 0;
   // Returns its follow-ups wrapped: an async function would flatten (await) a bare promise.
   const webhook = async (i: number): Promise<{ reads: Promise<unknown> }> => {
-    const body = JSON.stringify(chargeEvent(run, i));
+    const body = JSON.stringify(chargeEvent(run, i, CHARGE_CREATED, 'cus_fresh'));
     const signature = stripeSignatureHeader([secret], Math.floor(Date.now() / 1000), body);
     const t0 = performance.now();
     const response = await loadRequest(`${urls.write}/webhooks/${COMPANY}/stripe`, {

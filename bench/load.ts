@@ -94,3 +94,17 @@ export async function openLoop(
   await Promise.all(pending);
   return { issued, issuedPerSecond };
 }
+
+/** The Stripe event of webhook `i`: a captured charge of 12.34 USD (1234 minor units). */
+export const chargeEvent = (run: string, i: number, created: number, customers: string) => ({
+  id: `evt_${run}_${i}`,
+  object: 'event',
+  type: 'charge.succeeded',
+  created,
+  data: {
+    object: {
+      ...{ id: `ch_${run}_${i}`, object: 'charge', amount: 1234, currency: 'usd' },
+      ...{ customer: `${customers}_${i % 50}`, captured: true, created },
+    },
+  },
+});

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { stripeSignatureHeader } from '../apps/ingest/src/webhooks/stripe-signature';
 import * as processes from '../libs/platform/src/testing/app-process';
 import { verdict } from './harness';
-import { loadRequest, p50p99, post, sleep } from './load';
+import { chargeEvent, loadRequest, openLoop, p50p99, post } from './load';
 
 /**
  * Ingest alone: signed Stripe webhooks (charge.succeeded, each a new payment) into the built
@@ -24,38 +24,23 @@ interface Run {
   readonly failures: number;
 }
 
-/** Offers `count` requests at `rate`/s, ≤ `inFlight` at once; a late one waits for a slot. */
-async function openLoop(
-  count: number,
-  rate: number,
-  inFlight: number,
-  one: (i: number) => Promise<boolean>,
-): Promise<Run> {
+/** The shared open loop (load.ts), timing each request; the rate is of completed ones. */
+async function measure(one: (i: number) => Promise<boolean>): Promise<Run> {
   const latencies: number[] = [];
   let failures = 0;
-  let running = 0;
   const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    while (running >= inFlight) await sleep(0.2);
-    running++;
+  await openLoop({ rate: RATE, seconds: SECONDS, inFlight: IN_FLIGHT }, async (i) => {
     const sent = performance.now();
-    pending.push(
-      one(i)
-        .then((ok) => {
-          if (ok) latencies.push(performance.now() - sent);
-          else failures++;
-        })
-        .catch(() => void failures++)
-        .finally(() => void running--),
-    );
-  }
-  await Promise.all(pending);
+    const ok = await one(i).catch(() => false);
+    if (ok) latencies.push(performance.now() - sent);
+    else failures++;
+  });
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: count / seconds, latencies: latencies.sort((a, b) => a - b), failures };
+  return {
+    perSecond: (RATE * SECONDS) / seconds,
+    latencies: latencies.sort((a, b) => a - b),
+    failures,
+  };
 }
 
 export async function webhooksBench(): Promise<boolean> {
@@ -76,14 +61,13 @@ export async function webhooksBench(): Promise<boolean> {
     await post(app.base, '/companies', { id: COMPANY, name: 'Bench Webhooks' });
     const secret = String((await post(app.base, `/companies/${COMPANY}/webhook-secrets`)).secret);
     const run = randomBytes(3).toString('hex');
-    const count = RATE * SECONDS;
 
-    const floor = await openLoop(count, RATE, IN_FLIGHT, async () => {
+    const floor = await measure(async () => {
       const response = await loadRequest(`${app.base}/health/live`);
       return response.status === 200;
     });
-    const webhooks = await openLoop(count, RATE, IN_FLIGHT, async (i) => {
-      const body = JSON.stringify(chargeEvent(run, i));
+    const webhooks = await measure(async (i) => {
+      const body = JSON.stringify(chargeEvent(run, i, CHARGE_CREATED, 'cus'));
       const signature = stripeSignatureHeader([secret], Math.floor(Date.now() / 1000), body);
       const response = await loadRequest(`${app.base}/webhooks/${COMPANY}/stripe`, {
         method: 'POST',
@@ -107,16 +91,3 @@ export async function webhooksBench(): Promise<boolean> {
     await admin.end();
   }
 }
-
-const chargeEvent = (run: string, i: number) => ({
-  id: `evt_${run}_${i}`,
-  object: 'event',
-  type: 'charge.succeeded',
-  created: CHARGE_CREATED,
-  data: {
-    object: {
-      ...{ id: `ch_${run}_${i}`, object: 'charge', amount: 1234, currency: 'usd' },
-      ...{ customer: `cus_${i % 50}`, captured: true, created: CHARGE_CREATED },
-    },
-  },
-});
