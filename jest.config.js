@@ -11,15 +11,20 @@ const swc = [
     },
   },
 ];
-const moduleNameMapper = {
-  '^@cvf/(domain|event-store|messaging|read-model|cache|platform|resilience)$':
-    '<rootDir>/libs/$1/src',
-};
+// The `@cvf/*` aliases, one list for the type checker, swc and jest: tsconfig.json "paths".
+const { compilerOptions } = require('./tsconfig.json');
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias.replace(/[/.-]/g, '\\$&')}$`,
+    `<rootDir>/${target}`,
+  ]),
+);
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {
   // Integration specs start apps, brokers and databases; unit specs finish in milliseconds anyway.
   testTimeout: 60_000,
   globalSetup: '<rootDir>/test/build.global-setup.js',
+  globalTeardown: '<rootDir>/test/build.global-teardown.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },

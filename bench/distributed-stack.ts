@@ -5,8 +5,8 @@ import { createKafka, dropPrefixed, ensureTopics, kafkaTopics } from '@cvf/messa
 import { Redis } from 'ioredis';
 import { type Kafka } from 'kafkajs';
 import { Client } from 'pg';
-import { deleteKeys } from '../apps/gateway/src/testing/stack';
-import * as processes from '../libs/platform/src/testing/app-process';
+import { deleteKeys } from '@cvf/cache/testing';
+import * as processes from '@cvf/platform/testing';
 
 /**
  * What the benches on Kafka run against: scratch databases, cache prefixes, topics and

@@ -5,8 +5,9 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { deleteKeys, type Stack, startStack } from '../apps/gateway/src/testing/stack';
-import { TagWatcher } from '../apps/gateway/src/testing/tag-watcher';
+import { deleteKeys } from '@cvf/cache/testing';
+import { type Stack, startStack } from '@cvf/test-support/stack';
+import { TagWatcher } from '@cvf/gateway/testing';
 import { verdict } from './harness';
 import { type Load, openLoop, p50p99, percentile, send } from './load';
 

@@ -10,7 +10,7 @@ import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PostgresEventStore, type NewEvent } from '@cvf/event-store';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
-import { IngestModule } from '../apps/ingest/src/ingest.module';
+import { IngestModule } from '@cvf/ingest';
 import { random, verdict } from './harness';
 
 const ROWS = 1_000_000;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { stripeSignatureHeader } from '../apps/ingest/src/webhooks/stripe-signature';
-import * as processes from '../libs/platform/src/testing/app-process';
+import { stripeSignatureHeader } from '@cvf/ingest';
+import * as processes from '@cvf/platform/testing';
 import { verdict } from './harness';
 import { chargeEvent, loadRequest, openLoop, p50p99, post } from './load';
 

@@ -1,23 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { uniqueCacheOptions } from '../libs/cache/src/testing/test-env';
-import { createKafka, dropPrefixed } from '../libs/messaging/src/topics';
-import { uniqueName } from '../libs/messaging/src/testing/kafka-test-support';
+import { uniqueCacheOptions } from '@cvf/cache/testing';
+import { createKafka, dropPrefixed } from '@cvf/messaging';
+import { uniqueName } from '@cvf/messaging/testing';
 import {
   type AppName,
   type AppProcess,
   startAppProcess,
   stopAppProcess,
   untilReady,
-} from '../libs/platform/src/testing/app-process';
-import { readUntil } from '../apps/gateway/src/testing/sse-reader';
+} from '@cvf/platform/testing';
 import {
   cliDocument,
   httpWriter,
+  readUntil,
   writeWorkedPayments,
   writeWorkedTerms,
-} from '../apps/gateway/src/testing/worked-example';
+} from '@cvf/gateway/testing';
 import { createTestDatabase, type TestDatabase, testServices } from './support/services';
 
 // Distributed mode as deployed: each app of k8s/deployments.yaml started as its manifest

@@ -1,4 +1,4 @@
-import { migrate, PostgresEventStore } from '../../libs/event-store/src';
+import { migrate, PostgresEventStore } from '@cvf/event-store';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from './services';
 

@@ -1,16 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { addressOf, selectServices } from './service-selection';
 
 /**
- * Where integration tests find their services. Real URLs come from the environment
- * (TEST_DATABASE_URL, TEST_REDIS_URL, TEST_KAFKA_BROKERS); the defaults are the services this
- * machine and CI run locally. testcontainers is the fallback only when a URL is explicitly
- * set to "testcontainers" and a Docker engine exists (there is none on our machines).
+ * Where integration tests find their services: the environment's choice
+ * (service-selection.ts). Unset variables mean the services this machine and CI run locally;
+ * `testcontainers` means containers that jest's global setup started for the run, whose
+ * addresses it put in the same variables before the specs' workers began.
  */
+const selection = selectServices(process.env);
+
 export const testServices = {
-  postgresAdminUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  kafkaBrokers: (process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  get postgresAdminUrl(): string {
+    return addressOf(selection, 'postgres');
+  },
+  get redisUrl(): string {
+    return addressOf(selection, 'redis');
+  },
+  get kafkaBrokers(): string[] {
+    return addressOf(selection, 'kafka').split(',');
+  },
 };
 
 export interface TestDatabase {

@@ -2,11 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CacheModule } from '@cvf/cache';
 import { DatabaseModule } from '@cvf/platform';
-import { GatewayModule } from '../../gateway/src/gateway.module';
-import { IngestModule } from '../../ingest/src/ingest.module';
-import { ProjectorModule } from '../../projector/src/projector.module';
-import { WorkerModule } from '../../worker/src/worker.module';
-import { type WorkerConfig } from '../../worker/src/worker.config';
+import { GatewayModule } from '@cvf/gateway';
+import { IngestModule } from '@cvf/ingest';
+import { ProjectorModule } from '@cvf/projector';
+import { type WorkerConfig, WorkerModule } from '@cvf/worker';
 
 /** The worker's configuration is the superset: platform, cache and worker variables. */
 export type AllInOneConfig = WorkerConfig;

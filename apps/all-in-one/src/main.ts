@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { createHttpApp, ensureDatabase, loadConfigOrExit } from '@cvf/platform';
-import { renderTables } from '../../cli/src/table-format';
-import { workerConfigFrom } from '../../worker/src/worker.config';
+import { renderTables } from '@cvf/cli';
+import { workerConfigFrom } from '@cvf/worker';
 import { AllInOneModule } from './all-in-one.module';
 import { cashflowsAt, DEMO_COMPANY, loadDemoPortfolio } from './demo-portfolio';
 

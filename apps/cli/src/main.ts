@@ -1,6 +1,6 @@
 import { COMPUTE_USAGE, computeCommand, InputError } from './compute-command';
 import { ConfigError } from '@cvf/platform';
-import { runRebuildCommand } from '../../projector/src/rebuild-command';
+import { runRebuildCommand } from '@cvf/projector';
 import { migrateCommand } from './migrate-command';
 
 const USAGE = `cvf: the CVF portfolio command line

@@ -3,7 +3,7 @@ import { loadConfig } from '@cvf/platform';
 import { Pool } from 'pg';
 import { MESSAGING_MIGRATIONS } from '@cvf/messaging';
 import { migrateReadModel } from '@cvf/read-model';
-import { INGEST_MIGRATIONS } from '../../ingest/src/ingest.migrations';
+import { INGEST_MIGRATIONS } from '@cvf/ingest';
 
 /** `cvf migrate`: brings every schema the services own up to date (each also does it on start). */
 export async function migrateCommand(): Promise<string> {

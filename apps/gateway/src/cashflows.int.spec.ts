@@ -1,6 +1,6 @@
 import { type CashflowDocument, type CohortDocument } from '@cvf/domain';
 import { comparePositions, decodePosition } from '@cvf/event-store';
-import { deleteKeys } from './testing/stack';
+import { deleteKeys } from '@cvf/cache/testing';
 import { call, withMin, write } from './testing/gateway-http';
 import { type GatewayTestApp, startGatewayTestApp } from './testing/gateway-test-app';
 import { cliDocument, writeWorkedExample } from './testing/worked-example';

@@ -1,9 +1,5 @@
-import {
-  startAppProcess,
-  stopAppProcess,
-  untilReady,
-} from '../../../libs/platform/src/testing/app-process';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/services';
+import { startAppProcess, stopAppProcess, untilReady } from '@cvf/platform/testing';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 
 // What operations read: the built ingest app at LOG_LEVEL=info writes JSON lines, one per
 // answered request with the caller's X-Request-Id and the status, and never the webhook

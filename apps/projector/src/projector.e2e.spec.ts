@@ -4,26 +4,22 @@ import { migrate, PostgresEventStore } from '@cvf/event-store';
 import { migrateReadModel, ReadModelQueries } from '@cvf/read-model';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  testServices,
-} from '../../../test/support/services';
-import { companyHistory } from '../../../libs/read-model/src/testing/company-history';
+import { createTestDatabase, type TestDatabase, testServices } from '@cvf/test-support';
 import {
   appendInOrder,
+  companyHistory,
   expectedCohortTotals,
   paymentEvent,
   type StreamEvent,
   toNewEvent,
   waitUntilVisible,
-} from '../../../libs/read-model/src/testing/events';
+} from '@cvf/read-model/testing';
 import {
   type AppProcess,
   eventually as eventuallyWithin,
   startAppProcess,
   untilReady,
-} from '../../../libs/platform/src/testing/app-process';
+} from '@cvf/platform/testing';
 
 const eventually = (what: string, check: () => Promise<boolean> | boolean) =>
   eventuallyWithin(what, check, 25_000);

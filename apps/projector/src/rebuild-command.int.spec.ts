@@ -1,13 +1,13 @@
 import { migrate, PostgresEventStore } from '@cvf/event-store';
 import { ReadModelQueries } from '@cvf/read-model';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/services';
-import { companyHistory } from '../../../libs/read-model/src/testing/company-history';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import {
   appendInOrder,
+  companyHistory,
   expectedCohortTotals,
   waitUntilVisible,
-} from '../../../libs/read-model/src/testing/events';
+} from '@cvf/read-model/testing';
 import { runRebuildCommand } from './rebuild-command';
 
 jest.setTimeout(30_000);

@@ -1,14 +1,11 @@
 import { type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
-// Deep imports, not the package indexes: those also export Nest modules, which jest cannot
-// load (NestJS 12 ships ES modules). The worker itself runs as a separate process below.
-import { type Alert } from '../../../libs/cache/src/alerts/alert';
-import { SyntheticLog } from '../../../libs/cache/src/testing/company-history';
-import { WORKED_BREACH, workedHistory } from '../../../libs/cache/src/testing/worked-example';
-import { testKafka, uniqueName } from '../../../libs/messaging/src/testing/kafka-test-support';
-import { dropPrefixed, kafkaTopics } from '../../../libs/messaging/src/topics';
-import { eventually } from '../../../libs/platform/src/testing/app-process';
-import { type RecomputeJob } from '../../../libs/read-model/src/outbox/recompute-scheduler.port';
-import { testServices } from '../../../test/support/services';
+import { type Alert } from '@cvf/cache';
+import { SyntheticLog, WORKED_BREACH, workedHistory } from '@cvf/cache/testing';
+import { testKafka, uniqueName } from '@cvf/messaging/testing';
+import { dropPrefixed, kafkaTopics } from '@cvf/messaging';
+import { eventually } from '@cvf/platform/testing';
+import { type RecomputeJob } from '@cvf/read-model';
+import { testServices } from '@cvf/test-support';
 import { startWorkerFleet, type WorkerFleet } from './testing/worker-fleet';
 
 // Distributed mode's alert path for real: worker processes (CVF_MODE=distributed) recompute

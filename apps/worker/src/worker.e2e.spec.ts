@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-// Deep imports, not `@cvf/cache`: its index also exports the Nest module, and jest cannot
-// load NestJS 12's ES modules (the worker itself runs as a separate process below).
-import { CohortCache } from '../../../libs/cache/src/cohort-cache';
-import { SyntheticLog } from '../../../libs/cache/src/testing/company-history';
-import { newCustomerPayment, portfolioHistory } from '../../../libs/cache/src/testing/fixtures';
-import { expectedDocuments } from '../../../libs/cache/src/testing/oracle';
-import { type AppProcess, eventually } from '../../../libs/platform/src/testing/app-process';
+import { CohortCache } from '@cvf/cache';
+import {
+  expectedDocuments,
+  newCustomerPayment,
+  portfolioHistory,
+  SyntheticLog,
+} from '@cvf/cache/testing';
+import { type AppProcess, eventually } from '@cvf/platform/testing';
 import { startWorkerFleet, type WorkerFleet } from './testing/worker-fleet';
 
 // The built worker in its own processes against real PostgreSQL and Redis: health,

@@ -7,9 +7,8 @@ import {
   startAppProcess,
   stopAppProcess,
   untilReady,
-} from '../../platform/src/testing/app-process';
-import { createTestEventStore, type TestEventStore } from '../../../test/support/event-store';
-import { testServices } from '../../../test/support/services';
+} from '@cvf/platform/testing';
+import { createTestEventStore, type TestEventStore, testServices } from '@cvf/test-support';
 import { decodeEvent } from './event-codec';
 import { KafkaEventSource } from './kafka-event-source';
 import { KafkaProbe } from './kafka-probe';

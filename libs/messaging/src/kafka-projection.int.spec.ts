@@ -2,7 +2,7 @@ import { type PostgresEventStore, type RecordedEvent } from '@cvf/event-store';
 import { migrateReadModel, readModelChecksum, ReadModelProjection } from '@cvf/read-model';
 import { type Kafka, type Producer } from 'kafkajs';
 import { type Pool } from 'pg';
-import { createTestEventStore, type TestEventStore } from '../../../test/support/event-store';
+import { createTestEventStore, type TestEventStore } from '@cvf/test-support';
 import { KafkaEventSource } from './kafka-event-source';
 import { EventRelay, RELAY_PRODUCER_CONFIG } from './relay';
 import { createTopic, testKafka, uniqueName } from './testing/kafka-test-support';

@@ -2,7 +2,7 @@ import { type PostgresEventStore, type NewEvent } from '@cvf/event-store';
 import { randomUUID } from 'node:crypto';
 import { type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { type Pool } from 'pg';
-import { createTestEventStore, type TestEventStore } from '../../../test/support/event-store';
+import { createTestEventStore, type TestEventStore } from '@cvf/test-support';
 import { decodeEvent } from './event-codec';
 import { EventRelay, RELAY_PRODUCER_CONFIG } from './relay';
 import { consumeUntil, createTopic, testKafka, uniqueName } from './testing/kafka-test-support';

@@ -1,12 +1,8 @@
 import { ClientKafka } from '@nestjs/microservices';
 import { type Alert } from '@cvf/cache';
 import { KafkaAlertPublisher, RELAY_PRODUCER_CONFIG } from '@cvf/messaging';
-import {
-  createTopic,
-  testKafka,
-  uniqueName,
-} from '../../../../libs/messaging/src/testing/kafka-test-support';
-import { testServices } from '../../../../test/support/services';
+import { createTopic, testKafka, uniqueName } from '@cvf/messaging/testing';
+import { testServices } from '@cvf/test-support';
 import { KafkaAlertSource } from './kafka-alert-source';
 
 // Distributed mode's SSE feed: alerts published to Kafka by the worker reach the listeners

@@ -4,8 +4,9 @@ import {
   createTestDatabase,
   type TestDatabase,
   testServices,
-} from '../../../../test/support/services';
-import { deleteKeys, type Stack, startStack } from './stack';
+} from '@cvf/test-support';
+import { deleteKeys } from '@cvf/cache/testing';
+import { type Stack, startStack } from '@cvf/test-support/stack';
 
 export interface GatewayTestApp extends Stack {
   readonly database: TestDatabase;

@@ -1,11 +1,7 @@
 import { Module } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
-import {
-  assertTestDatabase,
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../test/support/services';
+import { assertTestDatabase, createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { IngestModule } from '../ingest.module';
 
 export interface IngestTestApp {

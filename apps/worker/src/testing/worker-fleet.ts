@@ -1,29 +1,22 @@
 import { Queue } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { Client } from 'pg';
-// Deep imports, not `@cvf/cache`: its index also exports the Nest module, and jest cannot
-// load NestJS 12's ES modules (the workers themselves run as separate processes).
-import { type CacheOptions } from '../../../../libs/cache/src/cache.options';
-import { CacheKeys } from '../../../../libs/cache/src/layout';
 import {
   BullRecomputeScheduler,
+  CacheKeys,
+  type CacheOptions,
+  connectRedis,
+  DirtyCohorts,
   type RecomputeJobData,
   type RecomputeQueue,
-} from '../../../../libs/cache/src/recompute/bull-recompute-scheduler';
-import { DirtyCohorts } from '../../../../libs/cache/src/recompute/dirty-cohorts';
-import { connectRedis } from '../../../../libs/cache/src/redis-connections';
+} from '@cvf/cache';
 import {
   deleteKeys,
   readModelEnv,
   type ReadModelEnv,
   uniqueCacheOptions,
-} from '../../../../libs/cache/src/testing/test-env';
-import {
-  type AppProcess,
-  eventually,
-  startAppProcess,
-  untilReady,
-} from '../../../../libs/platform/src/testing/app-process';
+} from '@cvf/cache/testing';
+import { type AppProcess, eventually, startAppProcess, untilReady } from '@cvf/platform/testing';
 
 /**
  * Built worker processes on a read-model database and cache prefix of their own, with the

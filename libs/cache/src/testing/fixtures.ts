@@ -1,5 +1,5 @@
 import { formatMonth } from '@cvf/domain';
-import { random } from '../../../../bench/harness';
+import { random } from '@cvf/platform/testing';
 import { CompanyHistory } from './company-history';
 
 const JAN_2020 = 2020 * 12;

@@ -13,7 +13,7 @@ import {
   createTestDatabase,
   type TestDatabase,
   testServices,
-} from '../../../../test/support/services';
+} from '@cvf/test-support';
 import { cacheOptions, type CacheOptions } from '../cache.options';
 
 /** A fresh read-model database per spec, filled through the read model's own projection. */

@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import type { StreamAppend } from '../event-store.port';
 import {
   aStreamId,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { WrongExpectedVersionError } from '../errors';
 import type { ExpectedVersion, NewEvent, RecordedEvent } from '../event-store.port';
 import { comparePositions, positionOf } from '../log-position';

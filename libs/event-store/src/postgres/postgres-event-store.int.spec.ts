@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { eventStoreContract } from '../testing';
 import { migrate } from './migrations/migrate';
 import { PostgresEventStore } from './postgres-event-store';

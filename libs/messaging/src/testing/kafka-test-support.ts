@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Kafka, type KafkaMessage } from 'kafkajs';
-import { testServices } from '../../../../test/support/services';
+import { testServices } from '@cvf/test-support';
 import { createKafka } from '../topics';
 
 /**

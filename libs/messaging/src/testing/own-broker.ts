@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '../../../platform/src/testing/app-process';
+import { freePort } from '@cvf/platform/testing';
 
 /**
  * A Kafka broker of one spec's own (`scripts/kafka.sh` on free ports and a data dir of its

@@ -3,7 +3,7 @@ import { type EventStore, type LogPosition } from '@cvf/event-store';
 import { toNewEvent } from '@cvf/platform';
 import { migrateReadModel, ReadModelProjection } from '@cvf/read-model';
 import { type Pool } from 'pg';
-import { eventually } from '../../../platform/src/testing/app-process';
+import { eventually } from '@cvf/platform/testing';
 
 /** `eventually` with the patience of Kafka tests (rebalances take seconds here). */
 export const until = (

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { eventually } from '../../../event-store/src/testing/fixtures';
+import { eventually } from '@cvf/event-store/testing';
 
 /**
  * A service as it runs in production: the built `dist/apps/<app>/src/main.js` in its own

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { migrateReadModel } from '../migrations/migrate';
 import { ReadModelProjection } from '../projection/read-model-projection';
 import { companyHistory } from '../testing/company-history';

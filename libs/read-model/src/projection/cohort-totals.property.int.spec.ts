@@ -13,7 +13,7 @@ import {
 import fc from 'fast-check';
 import { type RecordedEvent } from '@cvf/event-store';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { migrateReadModel } from '../migrations/migrate';
 import { loadCohortTotals } from '../queries/cohort-totals.query';
 import { paymentEvent, type StreamEvent, SyntheticLog } from '../testing/events';

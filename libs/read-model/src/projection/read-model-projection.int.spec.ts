@@ -8,7 +8,7 @@ import {
 } from '@cvf/domain';
 import { type RecordedEvent } from '@cvf/event-store';
 import { Pool, type PoolClient } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { migrateReadModel } from '../migrations/migrate';
 import { ReadModelQueries } from '../queries/read-model-queries';
 import { readModelChecksum } from '../rebuild/checksum';

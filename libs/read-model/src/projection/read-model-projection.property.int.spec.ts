@@ -1,7 +1,7 @@
 import { type CohortTotals, formatMonth, type MonthIndex } from '@cvf/domain';
 import fc from 'fast-check';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { migrateReadModel } from '../migrations/migrate';
 import { loadCohortTotals } from '../queries/cohort-totals.query';
 import {

@@ -1,6 +1,6 @@
 import { encodePosition, migrate, PostgresEventStore } from '@cvf/event-store';
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { migrateReadModel } from '../migrations/migrate';
 import { type RecomputeJob } from '../outbox/recompute-scheduler.port';
 import { ReadModelProjection } from '../projection/read-model-projection';

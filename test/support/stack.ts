@@ -4,17 +4,17 @@ import { CACHE_REDIS, CacheModule, cacheOptions, type CacheOptions } from '@cvf/
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
 import { randomBytes } from 'node:crypto';
 import { type Redis } from 'ioredis';
-import { IngestModule } from '../../../ingest/src/ingest.module';
-import { ProjectorModule } from '../../../projector/src/projector.module';
-import { ProjectorService } from '../../../projector/src/projector.service';
-import { WorkerModule } from '../../../worker/src/worker.module';
-import { GatewayModule } from '../gateway.module';
+import { GatewayModule } from '@cvf/gateway';
+import { IngestModule } from '@cvf/ingest';
+import { ProjectorModule, ProjectorService } from '@cvf/projector';
+import { WorkerModule } from '@cvf/worker';
 
 /**
  * The whole system in ONE Nest app on one database and one Redis: ingest, projector (reading
  * the log directly), recompute worker and gateway: the all-in-one wiring, for the gateway's
- * integration tests and its benchmark. No jest or test-support imports here, so the built
- * copy in dist/ serves the benchmark too.
+ * integration tests and its benchmark (`@cvf/test-support/stack`, an entry of its own so
+ * that specs needing only services do not load every app). No jest imports here, so the
+ * built copy in dist/ serves the benchmark too.
  */
 export interface Stack {
   readonly app: NestFastifyApplication;
@@ -92,16 +92,4 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     close: () => app.close(),
   };
-}
-
-/** Deletes every key matching the pattern (SCAN, never KEYS). */
-export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
-  return deleted;
 }

@@ -1,0 +1,3 @@
+// The ingest service's test helpers (`@cvf/ingest/testing`).
+export * from './ingest-http';
+export * from './ingest-test-app';

@@ -1,0 +1,2 @@
+// The worker's test helpers (`@cvf/worker/testing`).
+export * from './worker-fleet';

@@ -1,0 +1,3 @@
+// Test support of this library for other packages' specs and the benchmarks (`@cvf/platform/testing`).
+export * from './app-process';
+export * from './random';
