@@ -5,11 +5,11 @@ FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --loglevel=warn --no-fund --no-audit
-COPY tsconfig.json .swcrc nest-cli.json ./
+COPY tsconfig.json .swcrc ./
 COPY apps ./apps
 COPY libs ./libs
-COPY bench ./bench
-RUN npm run build && npm prune --omit=dev --loglevel=warn
+# Service code only: the benchmarks and test support (`npm run build`) stay out of the image.
+RUN npm run build:services && npm prune --omit=dev --loglevel=warn
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production
