@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CACHE_REDIS, CacheModule, cacheOptions, type CacheOptions } from '@cvf/cache';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
+import { sendAsAdminByDefault, TEST_CREDENTIAL_ENV } from '@cvf/platform/testing';
 import { randomBytes } from 'node:crypto';
 import { type Redis } from 'ioredis';
 import { GatewayModule } from '@cvf/gateway';
@@ -33,6 +34,13 @@ export interface StackOptions {
   readonly label: string;
   readonly poolSize?: number;
   readonly workerConcurrency?: number;
+  /**
+   * true (the default): a request without an Authorization header is sent as the test admin
+   * (specs about something else). false: every request must bring its own credential.
+   */
+  readonly asAdminByDefault?: boolean;
+  /** More variables for the stack's configuration (RATE_LIMIT_PER_MINUTE, JWT_*). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Cache options with a prefix, queue and channel of their own. */
@@ -50,6 +58,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     LOG_LEVEL: 'silent',
+    ...TEST_CREDENTIAL_ENV,
+    ...options.env,
   });
   const cache = isolatedCacheOptions(options.redisUrl, options.label);
   @Module({
@@ -70,6 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   class StackModule {}
 
   const app = await createHttpApp(StackModule, config, { title: 'stack', description: 'stack' });
+  if (options.asAdminByDefault ?? true) sendAsAdminByDefault(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   // Ready means following the log: a read-your-writes wait then measures the pipeline, not

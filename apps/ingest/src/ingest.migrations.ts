@@ -52,5 +52,15 @@ export const INGEST_MIGRATIONS: MigrationSet = {
           ADD COLUMN event_type text NOT NULL DEFAULT '',
           ADD COLUMN outcome    text NOT NULL DEFAULT '';`,
     },
+    {
+      id: '004-sealed-webhook-secrets',
+      sql: `
+        -- Secrets at rest are sealed (AES-256-GCM under SECRET_KEY, key id in the text); the
+        -- plain column empties as WebhookSecrets seals the rows it finds there at start.
+        ALTER TABLE ingest.webhook_secrets
+          ADD COLUMN sealed text,
+          ALTER COLUMN secret DROP NOT NULL,
+          ADD CONSTRAINT webhook_secret_kept CHECK (secret IS NOT NULL OR sealed IS NOT NULL);`,
+    },
   ],
 };

@@ -2,6 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { runMigrations } from '@cvf/event-store';
 import { PG_POOL } from '@cvf/platform';
 import { Pool } from 'pg';
+import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CommandsModule } from './commands/commands.module';
 import { CompaniesController } from './companies/companies.controller';
 import { TermsController } from './companies/terms.controller';
@@ -25,7 +26,7 @@ class IngestMigrations implements OnModuleInit {
  */
 @Module({
   imports: [CommandsModule, IdempotencyModule, UploadsModule, WebhooksModule],
-  controllers: [CompaniesController, TermsController, PaymentsController],
+  controllers: [ApiKeysController, CompaniesController, TermsController, PaymentsController],
   providers: [IngestMigrations],
 })
 export class IngestModule {}

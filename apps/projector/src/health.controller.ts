@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { kafkaCheck, postgresCheck, PG_POOL } from '@cvf/platform';
+import { kafkaCheck, PG_POOL, postgresCheck, Public } from '@cvf/platform';
 import { KAFKA_PROBE, type KafkaProbe } from '@cvf/messaging';
 import { Pool } from 'pg';
 import { ProjectorService } from './projector.service';
@@ -9,6 +9,7 @@ import { ProjectorService } from './projector.service';
  * Liveness stays cheap (the process answers); readiness really queries PostgreSQL and checks
  * that the subscription to the log is running. 503 with the failing check otherwise.
  */
+@Public('health probes answer without a credential')
 @Controller('health')
 export class ProjectorHealthController {
   constructor(

@@ -18,7 +18,7 @@ import {
   type KafkaTopics,
   MessagingModule,
 } from '@cvf/messaging';
-import { type AppConfig, DatabaseModule, PG_POOL } from '@cvf/platform';
+import { type AppConfig, DatabaseModule, PG_POOL, Public } from '@cvf/platform';
 import { type Producer } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -73,6 +73,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
   }
 }
 
+@Public('health probes answer without a credential')
 @Controller('health')
 export class RelayHealthController {
   constructor(private readonly service: RelayService) {}

@@ -47,6 +47,28 @@ export interface AppConfig {
   readonly webhookToleranceSeconds: number;
   /** Seconds idempotency keys are kept. */
   readonly idempotencyTtlSeconds: number;
+  /** Who may call, and the front door's limits (libs/platform/src/auth, nest/http-app.ts). */
+  readonly auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** CVF_ADMIN_KEY: the first admin key; null when unset (embedded mode only). */
+  readonly adminKey: string | null;
+  /** Null: no JWT verifies (API keys only). */
+  readonly jwt: JwtConfig | null;
+  /** SECRET_KEY as given; null in embedded development (a development key is used). */
+  readonly secretKeys: string | null;
+  readonly rateLimitPerMinute: number;
+  /** Where the rate limiter counts in Redis (`<CACHE_PREFIX>:ratelimit`). */
+  readonly rateLimitPrefix: string;
+  readonly corsOrigins: readonly string[];
+  readonly requestTimeoutSeconds: number;
+}
+
+export interface JwtConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly key: { readonly secret: string } | { readonly publicKeyFile: string };
 }
 
 /** One line per bad variable, each starting with the variable's name. */
@@ -71,13 +93,13 @@ export function parseEnvironment(env: Env = process.env): Environment {
   const environment = plainToInstance(Environment, given);
   // One problem per variable: 'eighty' is not a whole number, no need to add it is below 0.
   const errors = validateSync(environment, { stopAtFirstError: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map(
-        (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
-      ),
-    );
-  }
+  const problems = [
+    ...errors.map(
+      (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+    ),
+    ...(errors.length === 0 ? crossProblems(environment) : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(environment);
 }
 
@@ -96,7 +118,46 @@ export function appConfigFrom(environment: Environment): AppConfig {
     uploadLimitBytes: environment.UPLOAD_LIMIT_BYTES,
     webhookToleranceSeconds: environment.WEBHOOK_TOLERANCE_SECONDS,
     idempotencyTtlSeconds: environment.IDEMPOTENCY_TTL_SECONDS,
+    auth: {
+      adminKey: environment.CVF_ADMIN_KEY ?? null,
+      jwt: jwtConfigFrom(environment),
+      secretKeys: environment.SECRET_KEY ?? null,
+      rateLimitPerMinute: environment.RATE_LIMIT_PER_MINUTE,
+      rateLimitPrefix: `${environment.CACHE_PREFIX}:ratelimit`,
+      corsOrigins: environment.CORS_ORIGINS,
+      requestTimeoutSeconds: environment.REQUEST_TIMEOUT_SECONDS,
+    },
   };
+}
+
+function jwtConfigFrom(environment: Environment): JwtConfig | null {
+  const { JWT_ISSUER, JWT_AUDIENCE, JWT_SECRET, JWT_PUBLIC_KEY_FILE } = environment;
+  if (JWT_ISSUER === undefined || JWT_AUDIENCE === undefined) return null;
+  const key =
+    JWT_SECRET !== undefined
+      ? { secret: JWT_SECRET }
+      : JWT_PUBLIC_KEY_FILE !== undefined
+        ? { publicKeyFile: JWT_PUBLIC_KEY_FILE }
+        : null;
+  return key === null ? null : { issuer: JWT_ISSUER, audience: JWT_AUDIENCE, key };
+}
+
+/** The rules between variables, one line each (JWTs need an issuer, an audience and one key). */
+function crossProblems(environment: Environment): string[] {
+  const { JWT_ISSUER, JWT_AUDIENCE, JWT_SECRET, JWT_PUBLIC_KEY_FILE } = environment;
+  const problems: string[] = [];
+  const key = JWT_SECRET !== undefined || JWT_PUBLIC_KEY_FILE !== undefined;
+  const named = JWT_ISSUER !== undefined || JWT_AUDIENCE !== undefined;
+  if (JWT_SECRET !== undefined && JWT_PUBLIC_KEY_FILE !== undefined) {
+    problems.push('JWT_SECRET: set JWT_SECRET (HS256) or JWT_PUBLIC_KEY_FILE, not both');
+  }
+  if (key || named) {
+    if (JWT_ISSUER === undefined) problems.push('JWT_ISSUER: required when JWTs are configured');
+    if (JWT_AUDIENCE === undefined)
+      problems.push('JWT_AUDIENCE: required when JWTs are configured');
+    if (!key) problems.push('JWT_SECRET: JWT_SECRET or JWT_PUBLIC_KEY_FILE is required for JWTs');
+  }
+  return problems;
 }
 
 /** The platform's configuration. @throws ConfigError naming every bad variable. */

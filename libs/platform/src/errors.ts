@@ -17,7 +17,8 @@ export type ApplicationErrorCode =
   | 'invalid_rows'
   | 'unauthenticated'
   | 'forbidden'
-  | 'not_yet_consistent';
+  | 'not_yet_consistent'
+  | 'rate_limited';
 
 export abstract class ApplicationError extends Error {
   abstract readonly code: ApplicationErrorCode;
@@ -123,4 +124,57 @@ export class InvalidRowsError extends ApplicationError {
   ) {
     super(message, { issue_count: issueCount });
   }
+}
+
+/** Too many requests from one principal (or address) in the window: 429 with Retry-After. */
+export class RateLimitedError extends ApplicationError {
+  readonly code = 'rate_limited' as const;
+  override readonly name = 'RateLimitedError';
+
+  constructor(
+    readonly limitPerMinute: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `more than ${limitPerMinute} requests a minute from this credential; retry in ${retryAfterSeconds} s`,
+      { limit_per_minute: limitPerMinute, retry_after_seconds: retryAfterSeconds },
+    );
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}
+
+/**
+ * No credential, or one that does not verify (malformed, expired, wrong issuer or audience,
+ * bad signature, revoked). The answer never says more than that: what was wrong is not a
+ * hint an attacker should get. 401 with `WWW-Authenticate: Bearer`.
+ */
+export class UnauthenticatedError extends ApplicationError {
+  readonly code = 'unauthenticated' as const;
+  override readonly name = 'UnauthenticatedError';
+
+  constructor(readonly reason: 'missing' | 'invalid') {
+    super(
+      reason === 'missing'
+        ? 'a bearer token is required (Authorization: Bearer <API key or JWT>)'
+        : 'the bearer token is not valid (unknown, revoked, expired or badly signed)',
+    );
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return {
+      'www-authenticate':
+        this.reason === 'missing'
+          ? 'Bearer realm="cvf"'
+          : 'Bearer realm="cvf", error="invalid_token"',
+    };
+  }
+}
+
+/** A verified principal whose role may not do this. 403. */
+export class ForbiddenError extends ApplicationError {
+  readonly code = 'forbidden' as const;
+  override readonly name = 'ForbiddenError';
 }

@@ -10,3 +10,4 @@ export * from './nest/http-app';
 export * from './ensure-database';
 export * from './nest/health-checks';
 export * from './crypto';
+export * from './auth';

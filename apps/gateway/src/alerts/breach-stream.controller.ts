@@ -17,6 +17,7 @@ import { ApiRead } from '../http/openapi';
 import { parseMinPosition } from '../http/query-params';
 import { ALERT_SOURCE, type AlertSource } from './alert-source.port';
 import { SseStream } from './sse-stream';
+import { Allow } from '@cvf/platform';
 
 const RECONNECT_AFTER_MS = 3_000;
 
@@ -38,6 +39,7 @@ export class BreachStreamController implements BeforeApplicationShutdown {
   ) {}
 
   @Get()
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Live threshold-breach (and cap) alerts, as Server-Sent Events' })
   @ApiProduces('text/event-stream')
   @ApiRead({

@@ -19,6 +19,10 @@ import {
   parseOrderParam,
 } from '../http/query-params';
 import { readAuditTrail } from './audit-trail.query';
+import { Allow, Caller, type Principal, seesPredictions } from '@cvf/platform';
+
+/** Events a portfolio company does not see in its audit trail. */
+const PREDICTION_EVENT_TYPES: ReadonlySet<string> = new Set(['PredictionAssumptionsSet']);
 
 @ApiTags('audit')
 @Controller('companies/:companyId/events')
@@ -26,6 +30,7 @@ export class EventsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get()
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({
     summary:
       'Audit trail: every event of the company (company and payment streams) as recorded, ' +
@@ -40,6 +45,7 @@ export class EventsController {
     description: 'asc: oldest first',
   })
   async events(
+    @Caller() caller: Principal,
     @Param('companyId', CompanyIdPipe) companyId: string,
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -57,7 +63,12 @@ export class EventsController {
     }
     void reply.header(LOG_POSITION_HEADER, page.visibleUpTo ?? NO_POSITION);
     const last = page.events.at(-1);
-    return { data: page.events, next_cursor: page.more && last ? last.position : null };
+    // The fund's prediction assumptions are left out of a company's own trail (the cursor
+    // still follows the log, so a page may hold fewer than `limit`).
+    const data = seesPredictions(caller)
+      ? page.events
+      : page.events.filter((event) => !PREDICTION_EVENT_TYPES.has(event.type));
+    return { data, next_cursor: page.more && last ? last.position : null };
   }
 
   private async awaitVisible(min: LogPosition): Promise<void> {

@@ -24,6 +24,7 @@ import {
   owedSchema,
 } from '../http/openapi-schemas';
 import { parseMinPosition, parseMonthParam } from '../http/query-params';
+import { Allow, Caller, metricsFor, type Principal } from '@cvf/platform';
 
 /**
  * The cached results of a company (libs/cache): the actual cashflow document and what is
@@ -39,6 +40,7 @@ export class CashflowsController {
   ) {}
 
   @Get('cashflows')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Actual CVF cashflows: the document the CLI prints, from the cache' })
   @ApiRead(cashflowDocumentSchema)
   async actual(
@@ -59,6 +61,7 @@ export class CashflowsController {
   }
 
   @Get('cohorts_table')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Cohort × period net payments (actual periods)' })
   @ApiRead(cohortsTableSchema)
   async cohortsTable(
@@ -70,6 +73,7 @@ export class CashflowsController {
   }
 
   @Get('owed')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({
     summary: 'Owed for a month: what funded cohorts collect in it (0.00 when nothing falls there)',
   })
@@ -91,6 +95,7 @@ export class CashflowsController {
   }
 
   @Get('breaches')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Failed actual periods (threshold breaches), by cohort and period' })
   @ApiRead(listSchema(breachSchema, false))
   async breaches(
@@ -102,11 +107,13 @@ export class CashflowsController {
   }
 
   @Get('metrics')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({
     summary: 'Owed this month, breaches, MOIC to date, LTV and CAC estimates and more',
   })
   @ApiRead(metricsSchema)
   async metrics(
+    @Caller() caller: Principal,
     @Param('companyId', CompanyIdPipe) companyId: string,
     @Query('min_position') minPosition: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -115,7 +122,7 @@ export class CashflowsController {
     void reply.header(LOG_POSITION_HEADER, served.position);
     // Cached metrics were computed in some month; "owed this month" follows the clock.
     const metrics = metricsAsOf(served.value.metrics, monthOfInstant(this.clock.now()));
-    return { ...metrics, computed_at: served.value.computed_at };
+    return { ...metricsFor(caller, metrics), computed_at: served.value.computed_at };
   }
 
   private async actualDocument(

@@ -20,6 +20,7 @@ import {
   PredictionRequestDto,
   resolveAssumptions,
 } from './prediction-request';
+import { Allow } from '@cvf/platform';
 
 const JSON_CONTENT = 'application/json; charset=utf-8';
 
@@ -38,6 +39,7 @@ export class PredictedCashflowsController {
   ) {}
 
   @Get()
+  @Allow('underwriting', 'operations')
   @ApiOperation({
     summary: 'Predicted CVF cashflows of a scenario (cached; 404 when it has no assumptions)',
   })
@@ -61,6 +63,7 @@ export class PredictedCashflowsController {
   }
 
   @Post()
+  @Allow('underwriting', 'operations')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Predicted CVF cashflows for the given churn (and m0, horizon), computed now',

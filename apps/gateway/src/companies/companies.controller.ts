@@ -11,6 +11,7 @@ import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiPage, ApiRead } from '../http/openapi';
 import { companyDetailSchema, companySchema, listSchema } from '../http/openapi-schemas';
 import { decodeCursor, encodeCursor, parseLimit, parseMinPosition } from '../http/query-params';
+import { Allow, Caller, metricsFor, type Principal, seesPredictions } from '@cvf/platform';
 
 @ApiTags('companies')
 @Controller('companies')
@@ -22,10 +23,12 @@ export class CompaniesReadController {
   ) {}
 
   @Get()
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Registered companies in id order (cursor pagination)' })
   @ApiPage()
   @ApiRead(listSchema(companySchema), { source: 'read models', company: false })
   async list(
+    @Caller() caller: Principal,
     @Query('limit') limit: unknown,
     @Query('cursor') cursor: unknown,
     @Query('min_position') min: unknown,
@@ -34,7 +37,12 @@ export class CompaniesReadController {
     const size = parseLimit(limit);
     const after = decodeCursor('companies', ['id'], cursor);
     const { value: rows, position } = await this.readModel.read(parseMinPosition(min), (db) =>
-      listCompanies(db, this.readModel.schema, { afterId: after?.id ?? null, limit: size }),
+      listCompanies(db, this.readModel.schema, {
+        afterId: after?.id ?? null,
+        limit: size,
+        // A company's credential lists its own company only.
+        onlyId: caller.role === 'company' ? caller.companyId : null,
+      }),
     );
     void reply.header(LOG_POSITION_HEADER, position);
     const page = rows.slice(0, size);
@@ -51,11 +59,13 @@ export class CompaniesReadController {
   }
 
   @Get(':companyId')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({
     summary: 'A company: name, counts from the read models and a summary of its cached metrics',
   })
   @ApiRead(companyDetailSchema, { source: 'read models' })
   async detail(
+    @Caller() caller: Principal,
     @Param('companyId', CompanyIdPipe) companyId: string,
     @Query('min_position') min: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -87,10 +97,10 @@ export class CompaniesReadController {
         spends: counts.spends,
         thresholds: counts.thresholds,
         threshold_overrides: counts.thresholdOverrides,
-        prediction_scenarios: counts.predictionScenarios,
+        ...(seesPredictions(caller) ? { prediction_scenarios: counts.predictionScenarios } : {}),
       },
       net_payments: formatCents(counts.netPaymentsCents),
-      metrics: { ...current, computed_at: metrics.value.computed_at },
+      metrics: { ...metricsFor(caller, current), computed_at: metrics.value.computed_at },
     };
   }
 }

@@ -26,6 +26,7 @@ import {
   parseMonthParam,
   parseTextParam,
 } from '../http/query-params';
+import { Allow } from '@cvf/platform';
 
 const paymentDocument = (row: PaymentListRow) => ({
   payment_id: row.paymentId,
@@ -54,6 +55,7 @@ export class PaymentsReadController {
   constructor(private readonly readModel: ReadModelGate) {}
 
   @Get('payments')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Payments in (payment date, payment id) order, with their cohort' })
   @ApiRead(listSchema(paymentSchema), { source: 'read models' })
   @ApiPage()
@@ -112,6 +114,7 @@ export class PaymentsReadController {
   }
 
   @Get('customers')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Customers (with a payment that counts) in id order, with cohort' })
   @ApiRead(listSchema(customerSchema), { source: 'read models' })
   @ApiPage()

@@ -16,6 +16,7 @@ import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
 import { listSchema, termSchemas } from '../http/openapi-schemas';
 import { parseMinPosition } from '../http/query-params';
+import { Allow } from '@cvf/platform';
 
 /**
  * A company's terms as the read models hold them, in the wire forms the write side uses
@@ -28,6 +29,7 @@ export class TermsListsController {
   constructor(private readonly readModel: ReadModelGate) {}
 
   @Get('trades')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Trades by cohort month' })
   @ApiRead(listSchema(termSchemas.trade, false), { source: 'read models' })
   async trades(
@@ -40,6 +42,7 @@ export class TermsListsController {
   }
 
   @Get('spends')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Planned, actual and effective spend by cohort month' })
   @ApiRead(listSchema(termSchemas.spend, false), { source: 'read models' })
   async spends(
@@ -52,6 +55,7 @@ export class TermsListsController {
   }
 
   @Get('thresholds')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Company-wide thresholds by payment period' })
   @ApiRead(listSchema(termSchemas.threshold, false), { source: 'read models' })
   async thresholds(
@@ -64,6 +68,7 @@ export class TermsListsController {
   }
 
   @Get('threshold-overrides')
+  @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Threshold waivers by cohort month and period' })
   @ApiRead(listSchema(termSchemas.override, false), { source: 'read models' })
   async overrides(
@@ -76,6 +81,7 @@ export class TermsListsController {
   }
 
   @Get('predictions')
+  @Allow('underwriting', 'operations')
   @ApiOperation({ summary: 'Prediction assumptions (m0, churn) by scenario' })
   @ApiRead(listSchema(termSchemas.assumptions, false), { source: 'read models' })
   async predictions(

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { CACHE_REDIS } from '@cvf/cache';
-import { postgresCheck, redisCheck, PG_POOL } from '@cvf/platform';
+import { PG_POOL, postgresCheck, Public, redisCheck } from '@cvf/platform';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 
@@ -11,6 +11,7 @@ import { Pool } from 'pg';
  * and Redis (PING), the two things every read needs. 503 naming the failing check otherwise.
  */
 @ApiTags('health')
+@Public('health probes answer without a credential')
 @Controller('health')
 export class GatewayHealthController {
   constructor(

@@ -8,6 +8,7 @@ import { CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
 import { companyWrite, Write, type WriteRequest } from '../http/write-context';
 import { RegisterCompanyDto, RenameCompanyDto, WriteResultDto } from './company.dto';
+import { Allow, Caller, type Principal, seesPredictions } from '@cvf/platform';
 
 @ApiTags('companies')
 @Controller('companies')
@@ -18,6 +19,7 @@ export class CompaniesController {
   ) {}
 
   @Post()
+  @Allow('underwriting')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a portfolio company' })
   @ApiResponse({ status: 201, type: WriteResultDto })
@@ -33,6 +35,7 @@ export class CompaniesController {
   }
 
   @Put(':companyId')
+  @Allow('underwriting')
   @ApiOperation({ summary: 'Rename a company (If-Match: stream version)' })
   @ApiResponse({ status: 200, type: WriteResultDto })
   rename(
@@ -46,18 +49,29 @@ export class CompaniesController {
   }
 
   @Get(':companyId/terms')
+  @Allow('company', 'underwriting', 'operations')
   @Header('cache-control', 'no-store')
   @ApiOperation({
     summary:
       "The company's terms as the write side holds them, with the stream version as ETag (for If-Match)",
   })
   async terms(
+    @Caller() caller: Principal,
     @Param('companyId') companyId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { state, version } = await this.companies.load(companyId);
     if (!state.registered) throw new NotFoundError('company', { company_id: companyId });
     void reply.header('etag', `"${version}"`);
-    return { ...companyStateDocument(companyId, state), stream_version: version };
+    const { prediction_assumptions: assumptions, ...terms } = companyStateDocument(
+      companyId,
+      state,
+    );
+    // The fund's prediction assumptions are not a portfolio company's to see.
+    return {
+      ...terms,
+      ...(seesPredictions(caller) ? { prediction_assumptions: assumptions } : {}),
+      stream_version: version,
+    };
   }
 }

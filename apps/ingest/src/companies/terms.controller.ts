@@ -17,6 +17,7 @@ import {
   TradeTermsDto,
   WriteResultDto,
 } from './company.dto';
+import { Allow } from '@cvf/platform';
 
 /**
  * A payment period in the path. A non-integer fails like any other bad field (400 naming
@@ -39,6 +40,7 @@ export class TermsController {
   }
 
   @Post('trades')
+  @Allow('underwriting')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create the trade of a cohort month (409 if one exists)' })
   createTrade(
@@ -50,6 +52,7 @@ export class TermsController {
   }
 
   @Put('trades/:cohortMonth')
+  @Allow('underwriting')
   @ApiOperation({ summary: 'Amend the trade of a cohort month (404 if none)' })
   amendTrade(
     @Param('companyId') id: string,
@@ -61,6 +64,7 @@ export class TermsController {
   }
 
   @Post('spends')
+  @Allow('company', 'underwriting')
   @HttpCode(201)
   @ApiOperation({ summary: 'Plan the S&M spend of a cohort month' })
   planSpend(
@@ -72,6 +76,7 @@ export class TermsController {
   }
 
   @Put('spends/:cohortMonth')
+  @Allow('company', 'underwriting')
   @ApiOperation({ summary: 'Change the planned spend of a cohort month' })
   replanSpend(
     @Param('companyId') id: string,
@@ -83,6 +88,7 @@ export class TermsController {
   }
 
   @Put('spends/:cohortMonth/actual')
+  @Allow('company', 'underwriting')
   @ApiOperation({
     summary: 'Report the actual spend of a cohort month (it replaces planned spend)',
   })
@@ -100,6 +106,7 @@ export class TermsController {
   }
 
   @Post('thresholds')
+  @Allow('underwriting')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Set the company-wide threshold of a payment period (replaces an existing one)',
@@ -113,6 +120,7 @@ export class TermsController {
   }
 
   @Put('thresholds/:period')
+  @Allow('underwriting')
   @ApiParam({ name: 'period', type: Number })
   @ApiOperation({ summary: 'Set the threshold of a payment period' })
   putThreshold(
@@ -129,6 +137,7 @@ export class TermsController {
   }
 
   @Delete('thresholds/:period')
+  @Allow('underwriting')
   @ApiParam({ name: 'period', type: Number })
   @ApiOperation({ summary: 'Remove the threshold of a payment period (404 if none)' })
   removeThreshold(
@@ -140,6 +149,7 @@ export class TermsController {
   }
 
   @Post('threshold-overrides')
+  @Allow('operations')
   @HttpCode(201)
   @ApiOperation({ summary: 'Waive a threshold for one cohort and period (reason required)' })
   override(
@@ -151,6 +161,7 @@ export class TermsController {
   }
 
   @Delete('threshold-overrides/:cohortMonth/:period')
+  @Allow('operations')
   @ApiParam({ name: 'period', type: Number })
   @ApiOperation({ summary: 'Revoke a threshold waiver (404 if none)' })
   revokeOverride(
@@ -170,6 +181,7 @@ export class TermsController {
   }
 
   @Put('predictions/:scenario')
+  @Allow('underwriting')
   @ApiParam({ name: 'scenario', enum: ['WORST', 'AVERAGE', 'BEST'] })
   @ApiOperation({ summary: 'Set the prediction assumptions of a scenario' })
   setAssumptions(

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { postgresCheck, PG_POOL } from '@cvf/platform';
+import { PG_POOL, postgresCheck, Public } from '@cvf/platform';
 import { Pool } from 'pg';
 
 /**
@@ -10,6 +10,7 @@ import { Pool } from 'pg';
  * The standalone ingest app only: in the all-in-one process the gateway's /health serves.
  */
 @ApiTags('health')
+@Public('health probes answer without a credential')
 @Controller('health')
 export class IngestHealthController {
   constructor(

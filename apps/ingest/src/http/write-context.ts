@@ -1,19 +1,21 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ValidationError, type CompanyCommand, type PaymentCommand } from '@cvf/domain';
-import { type CommandContext } from '@cvf/platform';
-import type { FastifyRequest } from 'fastify';
+import { actorOf, type AuthenticatedRequest, type CommandContext } from '@cvf/platform';
 import { CompanyWrite, PaymentWrite } from '../commands/write-commands';
 import { requireStorableText } from './storable-text';
 
-/** Who is writing and under which request: every event records it (ARCHITECTURE.md). */
+/**
+ * Who is writing and under which request: every event records it (ARCHITECTURE.md). The
+ * actor is the verified principal (API key id or JWT subject, and its role) and the
+ * correlation id is the request id: no header a client sends can set either (an `X-Actor`
+ * header is ignored).
+ */
 export interface WriteRequest {
   readonly actor: string;
   readonly correlationId: string;
   /** The stream version the caller read (If-Match), when given. */
   readonly ifMatch: number | undefined;
 }
-
-const ACTOR = /^[A-Za-z0-9._:@-]{1,100}$/;
 
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -28,7 +30,7 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteRequest => {
-  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -36,13 +38,12 @@ export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext
   // Every write route takes this decorator, so this is where text that could never be
   // appended (or stored as an idempotent response) is refused, before any field rule runs.
   requireStorableText(request.params, request.query, request.body);
-  const actor = header('x-actor');
-  if (actor !== undefined && !ACTOR.test(actor)) {
-    throw ValidationError.of('X-Actor', 'must be 1–100 characters of A-Z a-z 0-9 . _ : @ -');
-  }
+  // Every write route has a role policy, so the AuthGuard has set the principal.
+  const principal = request.principal;
+  if (principal === undefined) throw new Error('a write route ran without a verified principal');
   return {
-    actor: actor ?? 'api',
-    correlationId: header('x-correlation-id') ?? String(request.id),
+    actor: actorOf(principal),
+    correlationId: String(request.id),
     ifMatch: parseIfMatch(header('if-match')),
   };
 });

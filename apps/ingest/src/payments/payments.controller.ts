@@ -8,6 +8,7 @@ import { WriteResultDto } from '../companies/company.dto';
 import { paymentWrite, Write, type WriteRequest } from '../http/write-context';
 import { derivedPaymentId } from './derived-payment-id';
 import { PaymentFactsDto, RecordPaymentDto, RefundDto } from './payment.dto';
+import { Allow } from '@cvf/platform';
 
 @ApiTags('payments')
 @ApiResponse({ status: 200, type: WriteResultDto })
@@ -20,6 +21,7 @@ export class PaymentsController {
   }
 
   @Post()
+  @Allow('company')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Record a payment (a repeated delivery records nothing new: events_appended 0)',
@@ -39,6 +41,7 @@ export class PaymentsController {
   }
 
   @Put(':paymentId')
+  @Allow('company')
   @ApiOperation({
     summary: 'Correct a payment: replaces customer, date and amount (If-Match: stream version)',
   })
@@ -56,6 +59,7 @@ export class PaymentsController {
   }
 
   @Delete(':paymentId')
+  @Allow('company')
   @ApiQuery({ name: 'reason', required: false })
   @ApiOperation({
     summary: 'Void a payment: it no longer counts anywhere (the event stays in the audit trail)',
@@ -77,6 +81,7 @@ export class PaymentsController {
   }
 
   @Post(':paymentId/refunds')
+  @Allow('company')
   @HttpCode(201)
   @ApiOperation({ summary: 'Refund part or all of a payment (422 beyond what remains)' })
   async refund(

@@ -11,6 +11,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Write, type WriteRequest } from '../http/write-context';
 import { PaymentUploads, type UploadResult } from './payment-uploads.service';
+import { Allow } from '@cvf/platform';
 
 export class UploadResultDto implements UploadResult {
   @ApiProperty({ description: 'data rows in the file' })
@@ -35,6 +36,7 @@ export class PaymentUploadController {
   constructor(private readonly uploads: PaymentUploads) {}
 
   @Post('upload')
+  @Allow('company')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Upload a CSV of payments: all rows are recorded in one transaction, or none',

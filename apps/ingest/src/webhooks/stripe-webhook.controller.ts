@@ -23,6 +23,7 @@ import {
   type WebhookOutcome,
   type WebhookReceipt,
 } from './stripe-webhooks.service';
+import { Public } from '@cvf/platform';
 
 export class WebhookReceiptDto implements WebhookReceipt {
   @ApiProperty({ enum: [true] }) received!: true;
@@ -37,6 +38,7 @@ export class WebhookReceiptDto implements WebhookReceipt {
 }
 
 @ApiTags('webhooks')
+@Public('signed by the payment processor: the signature (per-company secret) is its credential')
 @Controller('webhooks/:companyId')
 export class StripeWebhookController {
   constructor(private readonly webhooks: StripeWebhooks) {}

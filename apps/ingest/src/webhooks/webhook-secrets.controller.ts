@@ -13,6 +13,7 @@ import { type WriteResult } from '../commands/stream-writer';
 import { companyWrite, Write, type WriteRequest } from '../http/write-context';
 import { NotReplayed } from '../idempotency/idempotent-requests';
 import { WebhookSecrets, type WebhookSecretInfo } from './webhook-tables';
+import { Allow } from '@cvf/platform';
 
 export class WebhookSecretDto implements WebhookSecretInfo {
   @ApiProperty({ example: 'whs_3kTMd8rQx0aB' }) secret_id!: string;
@@ -51,6 +52,7 @@ export class WebhookSecretsController {
   ) {}
 
   @Post()
+  @Allow('company')
   @HttpCode(201)
   @Header('cache-control', 'no-store')
   @NotReplayed('secret')
@@ -76,6 +78,7 @@ export class WebhookSecretsController {
   }
 
   @Get()
+  @Allow('company')
   @ApiOperation({ summary: 'List the signing secrets (ids and times, never the secrets)' })
   @ApiResponse({ status: 200, type: [WebhookSecretDto] })
   @ApiResponse({ status: 404, description: 'unknown company' })
@@ -85,6 +88,7 @@ export class WebhookSecretsController {
   }
 
   @Delete(':secretId')
+  @Allow('company')
   @ApiOperation({ summary: 'Revoke a signing secret (ends a rotation); 404 if unknown or revoked' })
   @ApiResponse({ status: 200, type: WebhookSecretDto })
   async revoke(

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PG_POOL } from '@cvf/platform';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { PG_POOL, SECRET_BOX, type SecretBox } from '@cvf/platform';
 import { Pool } from 'pg';
 
 export interface WebhookSecretInfo {
@@ -10,19 +10,47 @@ export interface WebhookSecretInfo {
 
 /**
  * Signing secrets (ingest.webhook_secrets). They stay out of the event log, which is
- * immutable and copied everywhere; the log names them by id only. Every secret not revoked
- * verifies: that is what makes a rotation (add the new one, switch the sender, revoke the
- * old one) lose no delivery.
+ * immutable and copied everywhere; the log names them by id only. At rest they are sealed
+ * (SecretBox: AES-256-GCM under SECRET_KEY, bound to company and secret id). Every secret
+ * not revoked verifies: that is what makes a rotation (add the new one, switch the sender,
+ * revoke the old one) lose no delivery. At start, rows still in plain text (from before
+ * sealing) or sealed under an older key are sealed under the current one.
  */
 @Injectable()
-export class WebhookSecrets {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+export class WebhookSecrets implements OnApplicationBootstrap {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { rows } = await this.pool.query<{
+      company_id: string;
+      secret_id: string;
+      secret: string | null;
+      sealed: string | null;
+    }>(
+      `SELECT company_id, secret_id, secret, sealed FROM ingest.webhook_secrets
+       WHERE secret IS NOT NULL OR sealed IS NOT NULL`,
+    );
+    for (const row of rows) {
+      const context = sealContext(row.company_id, row.secret_id);
+      if (row.sealed !== null && !this.box.needsReseal(row.sealed)) continue;
+      const plain = row.secret ?? this.box.open(row.sealed ?? '', context);
+      await this.pool.query(
+        `UPDATE ingest.webhook_secrets SET sealed = $3, secret = NULL
+         WHERE company_id = $1 AND secret_id = $2`,
+        [row.company_id, row.secret_id, this.box.seal(plain, context)],
+      );
+    }
+  }
 
   async add(companyId: string, secretId: string, secret: string): Promise<WebhookSecretInfo> {
+    const sealed = this.box.seal(secret, sealContext(companyId, secretId));
     const result = await this.pool.query<{ created_at: Date }>(
-      `INSERT INTO ingest.webhook_secrets (company_id, secret_id, secret)
+      `INSERT INTO ingest.webhook_secrets (company_id, secret_id, sealed)
        VALUES ($1, $2, $3) RETURNING created_at`,
-      [companyId, secretId, secret],
+      [companyId, secretId, sealed],
     );
     return { secret_id: secretId, created_at: iso(result.rows[0]?.created_at), revoked_at: null };
   }
@@ -57,11 +85,20 @@ export class WebhookSecrets {
   }
 
   async active(companyId: string): Promise<string[]> {
-    const result = await this.pool.query<{ secret: string }>(
-      `SELECT secret FROM ingest.webhook_secrets WHERE company_id = $1 AND revoked_at IS NULL`,
+    const result = await this.pool.query<{
+      secret_id: string;
+      secret: string | null;
+      sealed: string | null;
+    }>(
+      `SELECT secret_id, secret, sealed FROM ingest.webhook_secrets
+       WHERE company_id = $1 AND revoked_at IS NULL`,
       [companyId],
     );
-    return result.rows.map((row) => row.secret);
+    return result.rows.map((row) =>
+      row.sealed !== null
+        ? this.box.open(row.sealed, sealContext(companyId, row.secret_id))
+        : (row.secret ?? ''),
+    );
   }
 }
 
@@ -99,6 +136,11 @@ export class WebhookDeliveries {
       [delivery.companyId, delivery.provider, delivery.eventId, eventType, outcome],
     );
   }
+}
+
+/** What a sealed secret is bound to: it opens only on its own row. */
+function sealContext(companyId: string, secretId: string): string {
+  return `webhook-secret:${companyId}:${secretId}`;
 }
 
 function iso(value: Date | undefined): string {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { CACHE_REDIS } from '@cvf/cache';
-import { kafkaCheck, postgresCheck, redisCheck, PG_POOL } from '@cvf/platform';
+import { kafkaCheck, PG_POOL, postgresCheck, Public, redisCheck } from '@cvf/platform';
 import { KAFKA_PROBE, type KafkaProbe } from '@cvf/messaging';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
@@ -11,6 +11,7 @@ import { RecomputeWorker } from '../recompute.worker';
  * Liveness stays cheap (the process answers); readiness really talks to Redis and PostgreSQL
  * and checks that the BullMQ worker is taking jobs. 503 with the failing check otherwise.
  */
+@Public('health probes answer without a credential')
 @Controller('health')
 export class HealthController {
   constructor(

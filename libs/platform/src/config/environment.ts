@@ -1,6 +1,17 @@
 import { DEFAULT_READ_MODEL_SCHEMA } from '@cvf/read-model';
-import { IsString } from 'class-validator';
-import { BrokerList, OneOf, Text, Url, WholeNumber } from './rules';
+import { IsOptional, IsString } from 'class-validator';
+import { parseSecretKeys } from '../crypto/secret-box';
+import {
+  BrokerList,
+  OneOf,
+  OptionalText,
+  OriginList,
+  Secret,
+  SecretKeyList,
+  Text,
+  Url,
+  WholeNumber,
+} from './rules';
 
 export const RUN_MODES = ['embedded', 'distributed'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
@@ -29,6 +40,27 @@ export class Environment {
   @OneOf(LOG_LEVELS) readonly LOG_LEVEL: LogLevel = 'info';
   /** all-in-one: `off` skips loading and printing the demo portfolio. */
   @OneOf(['on', 'off']) readonly CVF_DEMO: 'on' | 'off' = 'on';
+  /** `production` makes the credentials below required, as distributed mode does. */
+  @IsOptional() @IsString() readonly NODE_ENV: string | undefined = undefined;
+
+  // Who may call (ARCHITECTURE.md "Who may do what"), and the HTTP front door.
+  /** The first admin API key; `npm start` generates one for the demo when unset. */
+  @Secret(32, true) readonly CVF_ADMIN_KEY: string | undefined = undefined;
+  /** JWTs: HS256 with JWT_SECRET, or RS256/ES256 with the PEM or JWKS in JWT_PUBLIC_KEY_FILE. */
+  @OptionalText(/^.{1,500}$/, 'must be 1–500 characters')
+  readonly JWT_ISSUER: string | undefined = undefined;
+  @OptionalText(/^.{1,500}$/, 'must be 1–500 characters')
+  readonly JWT_AUDIENCE: string | undefined = undefined;
+  @Secret(32) readonly JWT_SECRET: string | undefined = undefined;
+  @IsOptional() @IsString() readonly JWT_PUBLIC_KEY_FILE: string | undefined = undefined;
+  /** Webhook secrets at rest: `<id>:<base64 of 32 bytes>[,…]`, the first seals (secret-box.ts). */
+  @SecretKeyList(parseSecretKeys) readonly SECRET_KEY: string | undefined = undefined;
+  /** Requests per minute per principal (per IP for unauthenticated routes), across instances. */
+  @WholeNumber(1, 1_000_000) readonly RATE_LIMIT_PER_MINUTE: number = 1_200;
+  /** Browser origins allowed by CORS; none unless listed. */
+  @OriginList() readonly CORS_ORIGINS: readonly string[] = [];
+  /** A request (headers and body) must arrive within this; a stalled upload is cut. */
+  @WholeNumber(1, 3_600) readonly REQUEST_TIMEOUT_SECONDS: number = 300;
 
   // PostgreSQL, Redis, Kafka.
   @Url(['postgres:', 'postgresql:'])

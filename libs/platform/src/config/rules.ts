@@ -119,3 +119,93 @@ export function BrokerList(): PropertyDecorator {
     }),
   );
 }
+
+/** Distributed mode, or NODE_ENV=production: where a missing credential is a boot error. */
+const strict = (args?: ValidationArguments): boolean => {
+  const object = args?.object as { CVF_MODE?: unknown; NODE_ENV?: unknown } | undefined;
+  return object?.CVF_MODE === 'distributed' || object?.NODE_ENV === 'production';
+};
+
+/**
+ * A secret of at least `minLength` characters, optional unless `requiredWhenStrict` (then
+ * distributed mode and production refuse to boot without it). No message repeats the value.
+ */
+export function Secret(minLength: number, requiredWhenStrict = false): PropertyDecorator {
+  return ValidateBy({
+    name: 'secret',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        value === undefined
+          ? !(requiredWhenStrict && strict(args))
+          : typeof value === 'string' && value.length >= minLength,
+      defaultMessage: (args?: ValidationArguments) =>
+        args?.value === undefined
+          ? 'required in distributed mode and in production (NODE_ENV=production)'
+          : `must be at least ${minLength} characters (got ${String(args.value).length})`,
+    },
+  });
+}
+
+/** Optional text matching `pattern`. */
+export function OptionalText(pattern: RegExp, rule: string): PropertyDecorator {
+  return all(IsOptional(), Matches(pattern, { message: got(rule) }));
+}
+
+/** SECRET_KEY: `<id>:<base64 of 32 bytes>[,…]`, required where credentials are. */
+export function SecretKeyList(
+  parse: (text: string) => unknown,
+  requiredWhenStrict = true,
+): PropertyDecorator {
+  let problem = '';
+  return ValidateBy({
+    name: 'secretKeyList',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        if (value === undefined) {
+          problem = 'required in distributed mode and in production (NODE_ENV=production)';
+          return !(requiredWhenStrict && strict(args));
+        }
+        if (typeof value !== 'string') {
+          problem = 'must be text';
+          return false;
+        }
+        try {
+          parse(value);
+          return true;
+        } catch (error) {
+          problem = error instanceof Error ? error.message : String(error);
+          return false;
+        }
+      },
+      defaultMessage: () => problem,
+    },
+  });
+}
+
+/** Comma-separated web origins (`https://app.example.com`); unset or empty means none. */
+export function OriginList(): PropertyDecorator {
+  const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+  return all(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter((origin) => origin !== '')
+        : value,
+    ),
+    ValidateBy({
+      name: 'originList',
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) && value.every((origin) => ORIGIN.test(String(origin))),
+        defaultMessage: (args?: ValidationArguments) =>
+          (Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value])
+            .map(String)
+            .filter((origin) => !ORIGIN.test(origin))
+            .map((origin) => `'${origin}' is not an origin such as https://app.example.com`)
+            .join(', '),
+      },
+    }),
+  );
+}

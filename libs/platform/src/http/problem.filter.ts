@@ -51,6 +51,7 @@ const APPLICATION_STATUS: Readonly<Record<ApplicationErrorCode, number>> = {
   unauthenticated: 401,
   forbidden: 403,
   not_yet_consistent: 503,
+  rate_limited: 429,
 };
 
 function applicationProblem(error: ApplicationError): ProblemBody {

@@ -9,6 +9,7 @@ import {
 import { EVENT_STORE, PostgresEventStore, migrate } from '@cvf/event-store';
 import { Pool } from 'pg';
 import { type AppConfig } from '../config';
+import { SECRET_BOX, secretBoxOf } from '../crypto';
 import { APP_CONFIG, PG_POOL } from './tokens';
 
 class PoolCloser implements OnApplicationShutdown {
@@ -19,7 +20,8 @@ class PoolCloser implements OnApplicationShutdown {
 }
 
 /**
- * Configuration, the PostgreSQL pool and the event store, bound once for a whole process.
+ * Configuration, the PostgreSQL pool, the event store and the SecretBox (SECRET_KEY), bound
+ * once for a whole process.
  * The event store's migrations run before the app takes traffic.
  */
 @Global()
@@ -52,9 +54,10 @@ export class DatabaseModule {
           useFactory: (pool: Pool) => new PostgresEventStore(pool),
           inject: [PG_POOL],
         },
+        { provide: SECRET_BOX, useFactory: () => secretBoxOf(config.auth.secretKeys) },
         PoolCloser,
       ],
-      exports: [APP_CONFIG, PG_POOL, EVENT_STORE],
+      exports: [APP_CONFIG, PG_POOL, EVENT_STORE, SECRET_BOX],
     };
   }
 }

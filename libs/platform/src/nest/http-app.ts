@@ -1,3 +1,5 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
@@ -6,9 +8,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { AuthModule } from '../auth/auth.module';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
 import { createLogger, loggingModule, logRequests } from './logging';
+
+/** A connection that sends nothing for this long is closed (SSE streams beat every 15 s). */
+const IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * One way to build an HTTP app for every service: Fastify, structured JSON logs (pino, at
@@ -16,6 +22,11 @@ import { createLogger, loggingModule, logRequests } from './logging';
  * /docs, shutdown hooks, and multipart bodies
  * (CSV uploads), which routes read as streams: they bypass `bodyLimit` and are bounded by
  * `config.uploadLimitBytes` per file instead.
+ *
+ * The front door is here too, so no service can forget it: bearer tokens and route
+ * policies (AuthModule), per-principal rate limits, security headers (helmet), CORS closed
+ * unless CORS_ORIGINS lists origins, a request that takes longer than
+ * REQUEST_TIMEOUT_SECONDS to arrive (a stalled upload) is cut, and idle connections close.
  */
 export async function createHttpApp(
   module: Type<unknown>,
@@ -27,9 +38,11 @@ export async function createHttpApp(
     requestIdHeader: false,
     genReqId: requestIdOf,
     logger: false,
+    requestTimeout: config.auth.requestTimeoutSeconds * 1000,
+    connectionTimeout: IDLE_TIMEOUT_MS,
   });
   const logger = createLogger(config);
-  @Module({ imports: [loggingModule(logger), module] })
+  @Module({ imports: [loggingModule(logger), AuthModule, module] })
   class LoggedAppModule {}
   const app = await NestFactory.create<NestFastifyApplication>(LoggedAppModule, adapter, {
     // Held until pino takes over, so start-up lines come out as JSON too.
@@ -44,6 +57,31 @@ export async function createHttpApp(
     void reply.header('x-request-id', request.id);
     done();
   });
+  await app.register(fastifyHelmet, {
+    // The OpenAPI page (/docs) loads its own script and styles; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+      },
+    },
+  });
+  await app.register(fastifyCors, {
+    // No origin listed: no CORS headers at all, so browsers on other origins are refused.
+    origin: config.auth.corsOrigins.length === 0 ? false : [...config.auth.corsOrigins],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'If-Match',
+      'X-Request-Id',
+    ],
+    exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'X-Log-Position'],
+    maxAge: 600,
+  });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 10, parts: 11 },
   });
@@ -54,6 +92,13 @@ export async function createHttpApp(
       .setTitle(options.title)
       .setDescription(options.description)
       .setVersion('1')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An API key (cvfk_…, POST /api-keys) or a JWT (claims sub, cvf_role, company_id). ' +
+          "Each operation's x-cvf-roles lists the roles that may call it.",
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -2,6 +2,7 @@ import { type DynamicModule } from '@nestjs/common';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { pino, type Logger as Pino } from 'pino';
+import { actorOf, type Principal } from '../auth/principal';
 import { type AppConfig } from '../config';
 
 /**
@@ -13,14 +14,12 @@ const LOGGED_HEADERS = [
   'content-type',
   'content-length',
   'user-agent',
-  'x-correlation-id',
-  'x-actor',
   'idempotency-key',
   'if-match',
 ] as const;
 
 /** Fields named like a secret in whatever a service logs itself. */
-export const REDACTED_PATHS: readonly string[] = ['*.secret', '*.password', '*.token'];
+export const REDACTED_PATHS: readonly string[] = ['*.secret', '*.password', '*.token', '*.key'];
 
 /** The process's pino logger: JSON lines on stdout at LOG_LEVEL. */
 export function createLogger(config: Pick<AppConfig, 'logLevel'>): Pino {
@@ -38,7 +37,7 @@ export function loggingModule(logger: Pino): DynamicModule {
 
 /**
  * One line per request once it is answered: id (X-Request-Id, or Fastify's), method, URL,
- * the traceable headers, status and time. At info, server errors at error (a client's bad
+ * the traceable headers, the principal, status and time. At info, server errors at error (a client's bad
  * request is an answered request, not a problem of the service); health probes not at all
  * (they come every few seconds per pod).
  */
@@ -51,6 +50,8 @@ export function logRequests(fastify: FastifyInstance, logger: Pino): void {
       logger[level](
         {
           req: { id: request.id, method: request.method, url: request.url, headers: kept(request) },
+          // Who asked (the credential's id and role, never the credential).
+          principal: principalOf(request),
           res: { statusCode: status },
           responseTime: Math.round(reply.elapsedTime * 10) / 10,
         },
@@ -68,4 +69,9 @@ function kept(request: FastifyRequest): Record<string, unknown> {
       request.headers[name],
     ]),
   );
+}
+
+function principalOf(request: FastifyRequest): string | undefined {
+  const principal = (request as { principal?: Principal }).principal;
+  return principal === undefined ? undefined : actorOf(principal);
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { TEST_CREDENTIAL_ENV } from './credentials';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from '@cvf/event-store/testing';
@@ -41,7 +42,14 @@ export async function startAppProcess(
 ): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(DIST, 'apps', app, 'src', 'main.js')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'silent',
+      ...TEST_CREDENTIAL_ENV,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,3 +1,4 @@
 // Test support of this library for other packages' specs and the benchmarks (`@cvf/platform/testing`).
 export * from './app-process';
 export * from './random';
+export * from './credentials';

@@ -15,15 +15,20 @@ export interface CompanyListRow {
 export async function listCompanies(
   db: Queryable,
   schema: string,
-  page: { readonly afterId: string | null; readonly limit: number },
+  page: {
+    readonly afterId: string | null;
+    readonly limit: number;
+    /** Only this company (a company's own credential); null lists every company. */
+    readonly onlyId?: string | null;
+  },
 ): Promise<CompanyListRow[]> {
   const s = quoteSchema(schema);
   const result = await db.query<{ company_id: string; name: string; registered_at: Date | null }>(
     `SELECT company_id, name, registered_at FROM ${s}.companies
-     WHERE $1::text IS NULL OR company_id > $1
+     WHERE ($1::text IS NULL OR company_id > $1) AND ($3::text IS NULL OR company_id = $3)
      ORDER BY company_id
      LIMIT $2`,
-    [page.afterId, page.limit + 1],
+    [page.afterId, page.limit + 1, page.onlyId ?? null],
   );
   return result.rows.map((row) => ({
     companyId: row.company_id,
