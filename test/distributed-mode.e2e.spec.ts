@@ -5,6 +5,7 @@ import { uniqueCacheOptions } from '@cvf/cache/testing';
 import { createKafka, dropPrefixed } from '@cvf/messaging';
 import { uniqueName } from '@cvf/messaging/testing';
 import {
+  ADMIN_HEADERS,
   type AppName,
   type AppProcess,
   startAppProcess,
@@ -143,7 +144,7 @@ it('given the worked example written through ingest, then the gateway serves the
   const aborter = new AbortController();
   const stream = await fetch(
     `${gateway}/companies/worked/breaches/stream?min_position=${encodeURIComponent(terms)}`,
-    { signal: aborter.signal },
+    { signal: aborter.signal, headers: ADMIN_HEADERS },
   );
   expect(stream.status).toBe(200);
   const reader = stream.body!.getReader();
@@ -153,6 +154,7 @@ it('given the worked example written through ingest, then the gateway serves the
 
     const reply = await fetch(
       `${gateway}/companies/worked/cashflows?min_position=${encodeURIComponent(position)}`,
+      { headers: ADMIN_HEADERS },
     );
     expect(reply.status).toBe(200);
     expect(await reply.text()).toBe(cliDocument());

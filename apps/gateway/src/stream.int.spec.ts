@@ -151,7 +151,10 @@ describe('GET /companies/:id/events', () => {
     expect(events[3]?.position).toBe(last);
     expect(events[3]?.data).toMatchObject({ payment_id: 'a1', amount: '1.50' });
     expect(
-      events.every((e) => e.metadata.company_id === 'audit-co' && e.metadata.actor === 'api'),
+      events.every(
+        (e) =>
+          e.metadata.company_id === 'audit-co' && e.metadata.actor === 'key:config-admin:admin',
+      ),
     ).toBe(true);
     const horizon = decodePosition(String(reply.headers['x-log-position']));
     expect(comparePositions(horizon, decodePosition(last))).toBeGreaterThanOrEqual(0);

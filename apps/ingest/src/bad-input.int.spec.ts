@@ -73,7 +73,6 @@ const rows: readonly BadInput[] = [
   bad('a name with a NUL', 'POST /companies', { id: 'nul', name: `A${NUL}B` }, INVALID, ['name']),
   bad('a name with a lone surrogate', 'POST /companies', json('{"name":"A\\ud800B"}'), INVALID, ['name']),
   bad('a property name with a NUL', 'POST /companies', { name: 'x', [`a${NUL}`]: 1 }, INVALID, ['a\ufffd']),
-  bad('a malformed X-Actor', 'PUT /companies/acme', { name: 'Acme' }, INVALID, ['X-Actor'], { 'x-actor': 'Bob; DROP' }),
   bad('a non-ASCII company id', 'PUT /companies/%C3%A9', { name: 'E' }, INVALID, ['company_id']),
   bad('a weak If-Match', 'PUT /companies/acme', { name: 'Acme' }, INVALID, ['If-Match'], { 'if-match': 'W/"latest"' }),
   // Terms.

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('POST /companies: register a company', () => {
-  it('given no company, when registered with an id, then 201 answers the id and the stream starts with CompanyRegistered', async () => {
+  it('given no company, when registered with an id, then 201 answers the id and the stream starts with CompanyRegistered, its actor the principal and its correlation the request id', async () => {
     const reply = await request(
       'POST',
       '/companies',
@@ -35,11 +35,14 @@ describe('POST /companies: register a company', () => {
     expect(events.map((e) => [e.type, e.data])).toEqual([
       ['CompanyRegistered', { name: 'Acme Analytics' }],
     ]);
+    // Headers a client sends cannot name the actor nor the correlation: the verified
+    // credential and the request id (echoed on the answer) do.
     expect(events[0]!.metadata).toMatchObject({
       companyId: 'acme',
-      actor: 'underwriting@fund',
-      correlationId: 'onboarding-7',
+      actor: 'key:config-admin:admin',
+      correlationId: reply.headers['x-request-id'],
     });
+    expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(reply.body.position).toBe(encodePosition(positionOf(events[0]!)));
   });
 

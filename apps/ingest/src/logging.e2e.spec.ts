@@ -1,4 +1,10 @@
-import { startAppProcess, stopAppProcess, untilReady } from '@cvf/platform/testing';
+import {
+  ADMIN_HEADERS,
+  startAppProcess,
+  stopAppProcess,
+  TEST_ADMIN_KEY,
+  untilReady,
+} from '@cvf/platform/testing';
 import { createTestDatabase, type TestDatabase } from '@cvf/test-support';
 
 // What operations read: the built ingest app at LOG_LEVEL=info writes JSON lines, one per
@@ -19,7 +25,11 @@ it('logs each request as one JSON line with its id and status, and no signature 
     await untilReady(ingest);
     const created = await fetch(`${ingest.base}/companies`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'req-create-acme' },
+      headers: {
+        ...ADMIN_HEADERS,
+        'content-type': 'application/json',
+        'x-request-id': 'req-create-acme',
+      },
       body: JSON.stringify({ id: 'acme', name: 'Acme' }),
     });
     expect(created.status).toBe(201);
@@ -49,6 +59,7 @@ it('logs each request as one JSON line with its id and status, and no signature 
     expect.objectContaining({
       level: 30,
       req: expect.objectContaining({ id: 'req-create-acme', method: 'POST', url: '/companies' }),
+      principal: 'key:config-admin:admin',
       res: { statusCode: 201 },
     }),
     expect.objectContaining({
@@ -60,4 +71,5 @@ it('logs each request as one JSON line with its id and status, and no signature 
   expect(lines.some((line) => line.context === 'NestApplication')).toBe(true);
   expect(ingest.output()).not.toContain(signature.slice(-20));
   expect(ingest.output()).not.toContain('do-not-log-me');
+  expect(ingest.output()).not.toContain(TEST_ADMIN_KEY);
 });

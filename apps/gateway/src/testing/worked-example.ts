@@ -2,6 +2,7 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { write } from './gateway-http';
+import { ADMIN_HEADERS } from '@cvf/platform/testing';
 
 /** DOMAIN.md's worked example, written through the ingest routes. */
 export const WORKED_PAYMENTS = [
@@ -23,7 +24,7 @@ export function httpWriter(base: string): WriteFn {
   return async (method, path, body) => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ADMIN_HEADERS, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     const text = await response.text();

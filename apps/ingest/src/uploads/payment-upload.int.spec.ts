@@ -63,7 +63,7 @@ describe('a valid file', () => {
   ].join('\n');
 
   it('records every row once, with derived ids for rows without one, and answers the counts', async () => {
-    const reply = await upload(csv, { 'x-actor': 'user:ops', 'x-correlation-id': 'upload-1' });
+    const reply = await upload(csv, { 'x-request-id': 'upload-1' });
 
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
@@ -94,7 +94,7 @@ describe('a valid file', () => {
         source: 'csv',
         source_ref: 'payments.csv:4',
       },
-      metadata: { companyId: 'acme', actor: 'user:ops', correlationId: 'upload-1' },
+      metadata: { companyId: 'acme', actor: 'key:config-admin:admin', correlationId: 'upload-1' },
     });
     // One transaction; the answer names the last of its positions (the store writes in
     // stream id order, so that need not be the last row's).
