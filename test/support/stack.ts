@@ -39,6 +39,8 @@ export interface StackOptions {
    * (specs about something else). false: every request must bring its own credential.
    */
   readonly asAdminByDefault?: boolean;
+  /** Runs before the app is initialised (to add Fastify hooks such as onRoute). */
+  readonly beforeInit?: (app: NestFastifyApplication) => void;
   /** More variables for the stack's configuration (RATE_LIMIT_PER_MINUTE, JWT_*). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -81,6 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const app = await createHttpApp(StackModule, config, { title: 'stack', description: 'stack' });
   if (options.asAdminByDefault ?? true) sendAsAdminByDefault(app);
+  options.beforeInit?.(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   // Ready means following the log: a read-your-writes wait then measures the pipeline, not

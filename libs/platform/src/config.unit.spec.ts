@@ -34,7 +34,13 @@ describe('loadConfig', () => {
   });
 
   it('given distributed mode, then Kafka brokers default to the local broker', () => {
-    expect(loadConfig({ CVF_MODE: 'distributed' }).kafkaBrokers).toEqual(['127.0.0.1:9092']);
+    const credentials = {
+      CVF_ADMIN_KEY: 'an-admin-key-of-at-least-32-characters',
+      SECRET_KEY: 'k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+    };
+    expect(loadConfig({ CVF_MODE: 'distributed', ...credentials }).kafkaBrokers).toEqual([
+      '127.0.0.1:9092',
+    ]);
   });
 
   it('given a topic prefix, then it is kept for the Kafka names (none by default)', () => {

@@ -59,8 +59,11 @@ export class Environment {
   @WholeNumber(1, 1_000_000) readonly RATE_LIMIT_PER_MINUTE: number = 1_200;
   /** Browser origins allowed by CORS; none unless listed. */
   @OriginList() readonly CORS_ORIGINS: readonly string[] = [];
-  /** A request (headers and body) must arrive within this; a stalled upload is cut. */
-  @WholeNumber(1, 3_600) readonly REQUEST_TIMEOUT_SECONDS: number = 300;
+  /**
+   * A connection that sends nothing for this long is closed: a stalled upload is cut. Keep it
+   * above 15 where breach streams (SSE, a heartbeat every 15 s) are served.
+   */
+  @WholeNumber(1, 3_600) readonly REQUEST_TIMEOUT_SECONDS: number = 60;
 
   // PostgreSQL, Redis, Kafka.
   @Url(['postgres:', 'postgresql:'])

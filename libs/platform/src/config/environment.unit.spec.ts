@@ -18,6 +18,16 @@ describe('the environment schema', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       CVF_DEMO: 'on',
+      NODE_ENV: undefined,
+      CVF_ADMIN_KEY: undefined,
+      JWT_ISSUER: undefined,
+      JWT_AUDIENCE: undefined,
+      JWT_SECRET: undefined,
+      JWT_PUBLIC_KEY_FILE: undefined,
+      SECRET_KEY: undefined,
+      RATE_LIMIT_PER_MINUTE: 1_200,
+      CORS_ORIGINS: [],
+      REQUEST_TIMEOUT_SECONDS: 60,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cvf',
       REDIS_URL: 'redis://127.0.0.1:6379',
       KAFKA_BROKERS: undefined,
@@ -94,6 +104,8 @@ describe('the environment schema', () => {
 
   it('given distributed mode with brokers set to nothing, then KAFKA_BROKERS is required', () => {
     expect(problemsOf({ CVF_MODE: 'distributed', KAFKA_BROKERS: ' , ' })).toEqual([
+      'CVF_ADMIN_KEY: required in distributed mode and in production (NODE_ENV=production)',
+      'SECRET_KEY: required in distributed mode and in production (NODE_ENV=production)',
       'KAFKA_BROKERS: required in distributed mode',
     ]);
     expect(parseEnvironment({ KAFKA_BROKERS: ' , ' }).KAFKA_BROKERS).toEqual([]);
@@ -136,5 +148,60 @@ describe('loadConfigOrExit', () => {
         "  - PORT: must be a whole number from 0 to 65535 (got 'x')\n" +
         "  - RECOMPUTE_QUEUE: must match /^[A-Za-z0-9_.-]{1,64}$/ (got 'a b')\n",
     );
+  });
+});
+
+describe('credentials and the front door', () => {
+  const ADMIN = 'an-admin-key-of-at-least-32-characters';
+  const SECRET = 'k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+
+  it('embedded development may start without an admin key or SECRET_KEY', () => {
+    expect(parseEnvironment({}).CVF_ADMIN_KEY).toBeUndefined();
+    expect(parseEnvironment({}).SECRET_KEY).toBeUndefined();
+  });
+
+  it.each([
+    ['distributed mode', { CVF_MODE: 'distributed' }],
+    ['production', { NODE_ENV: 'production' }],
+  ])('%s refuses to boot without CVF_ADMIN_KEY and SECRET_KEY, naming both', (_what, env) => {
+    expect(problemsOf(env)).toEqual([
+      'CVF_ADMIN_KEY: required in distributed mode and in production (NODE_ENV=production)',
+      'SECRET_KEY: required in distributed mode and in production (NODE_ENV=production)',
+    ]);
+    expect(() =>
+      parseEnvironment({ ...env, CVF_ADMIN_KEY: ADMIN, SECRET_KEY: SECRET }),
+    ).not.toThrow();
+  });
+
+  it('a short admin key, a bad SECRET_KEY and a bad origin are refused without echoing secrets', () => {
+    const problems = problemsOf({
+      CVF_ADMIN_KEY: 'short-secret',
+      SECRET_KEY: 'k1:dG9vc2hvcnQ=',
+      CORS_ORIGINS: 'https://app.example.com, javascript:alert(1)',
+    });
+    expect(problems).toEqual([
+      'CVF_ADMIN_KEY: must be at least 32 characters (got 12)',
+      'SECRET_KEY: key k1: must be 32 bytes in base64 (got 8)',
+      "CORS_ORIGINS: 'javascript:alert(1)' is not an origin such as https://app.example.com",
+    ]);
+    expect(problems.join(' ')).not.toContain('short-secret');
+  });
+
+  it('JWTs need an issuer, an audience and exactly one key', () => {
+    expect(problemsOf({ JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters!' })).toEqual([
+      'JWT_ISSUER: required when JWTs are configured',
+      'JWT_AUDIENCE: required when JWTs are configured',
+    ]);
+    expect(
+      problemsOf({
+        JWT_ISSUER: 'https://id.example/',
+        JWT_AUDIENCE: 'cvf',
+        JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters!',
+        JWT_PUBLIC_KEY_FILE: '/keys/jwks.json',
+      }),
+    ).toEqual(['JWT_SECRET: set JWT_SECRET (HS256) or JWT_PUBLIC_KEY_FILE, not both']);
+    expect(problemsOf({ JWT_ISSUER: 'https://id.example/', JWT_AUDIENCE: 'cvf' })).toEqual([
+      'JWT_SECRET: JWT_SECRET or JWT_PUBLIC_KEY_FILE is required for JWTs',
+    ]);
   });
 });

@@ -13,8 +13,8 @@ import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
 import { createLogger, loggingModule, logRequests } from './logging';
 
-/** A connection that sends nothing for this long is closed (SSE streams beat every 15 s). */
-const IDLE_TIMEOUT_MS = 60_000;
+/** The longest a whole request may take to arrive (a 200 MB upload at 60 KB/s). */
+const REQUEST_DEADLINE_MS = 3_600_000;
 
 /**
  * One way to build an HTTP app for every service: Fastify, structured JSON logs (pino, at
@@ -25,8 +25,8 @@ const IDLE_TIMEOUT_MS = 60_000;
  *
  * The front door is here too, so no service can forget it: bearer tokens and route
  * policies (AuthModule), per-principal rate limits, security headers (helmet), CORS closed
- * unless CORS_ORIGINS lists origins, a request that takes longer than
- * REQUEST_TIMEOUT_SECONDS to arrive (a stalled upload) is cut, and idle connections close.
+ * unless CORS_ORIGINS lists origins, and a connection silent for REQUEST_TIMEOUT_SECONDS (a
+ * stalled upload) is cut.
  */
 export async function createHttpApp(
   module: Type<unknown>,
@@ -38,8 +38,11 @@ export async function createHttpApp(
     requestIdHeader: false,
     genReqId: requestIdOf,
     logger: false,
-    requestTimeout: config.auth.requestTimeoutSeconds * 1000,
-    connectionTimeout: IDLE_TIMEOUT_MS,
+    // A connection silent for REQUEST_TIMEOUT_SECONDS is closed: a stalled upload, a client
+    // that sent half its headers, an abandoned keep-alive. (SSE streams send a heartbeat
+    // every 15 s, so a setting above that never cuts a quiet stream.)
+    connectionTimeout: config.auth.requestTimeoutSeconds * 1000,
+    requestTimeout: REQUEST_DEADLINE_MS,
   });
   const logger = createLogger(config);
   @Module({ imports: [loggingModule(logger), AuthModule, module] })
