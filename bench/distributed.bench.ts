@@ -7,6 +7,7 @@ import { type Kafka } from 'kafkajs';
 import { TagWatcher } from '@cvf/gateway/testing';
 import { stripeSignatureHeader } from '@cvf/ingest';
 import * as processes from '@cvf/platform/testing';
+
 import { type Context, cpuMeter, type Mode, startServices, withContext } from './distributed-stack';
 import { verdict } from './harness';
 import { chargeEvent, type Load, loadRequest, openLoop, p50p99, percentile, post } from './load';
@@ -79,7 +80,10 @@ async function setUpCompany(write: string, read: string): Promise<string> {
   form.append('file', new Blob([rows.join('\n')], { type: 'text/csv' }), 'history.csv');
   const { position } = await post(write, `${company}/payments/upload`, form);
   const url = `${read}${company}/cashflows?min_position=${encodeURIComponent(String(position))}`;
-  const shown = () => fetch(url).then(async (r) => (await r.arrayBuffer(), r.status === 200));
+  const shown = () =>
+    fetch(url, { headers: processes.ADMIN_HEADERS }).then(
+      async (r) => (await r.arrayBuffer(), r.status === 200),
+    );
   await processes.eventually('the history is visible', shown, 60_000);
   return String((await post(write, `${company}/webhook-secrets`)).secret);
 }

@@ -49,6 +49,7 @@ type Autocannon = (options: {
   connections: number;
   duration: number;
   workers?: number;
+  headers?: Record<string, string>;
 }) => Promise<AutocannonResult>;
 // autocannon ships no types (and @types/autocannon is not a dependency): the slice used here.
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
@@ -138,7 +139,7 @@ function redisGetBaseline(redisUrl: string): Promise<number> {
  * its 201 until the cached rollup reflects it; for every 10th also until
  * `GET /cashflows?min_position=` answers 200 (the full user-visible path).
  */
-async function measureFreshness(base: string, watcher: TagWatcher) {
+async function measureFreshness(base: string, watcher: TagWatcher, key: string) {
   const tagged: number[] = [];
   const served: number[] = [];
   const writes: number[] = [];
@@ -148,7 +149,7 @@ async function measureFreshness(base: string, watcher: TagWatcher) {
     const posted = performance.now();
     const write = await fetch(`${base}${company}/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({
         payment_id: `fresh-${i}`,
         customer_id: `fresh_${i % 50}`,
@@ -167,13 +168,13 @@ async function measureFreshness(base: string, watcher: TagWatcher) {
     ];
     if (i % 10 === 0) {
       reads.push(
-        fetch(`${base}${company}/cashflows?min_position=${encodeURIComponent(position)}`).then(
-          async (read) => {
-            await read.arrayBuffer();
-            if (read.status === 200) served.push(performance.now() - written);
-            else failures += 1;
-          },
-        ),
+        fetch(`${base}${company}/cashflows?min_position=${encodeURIComponent(position)}`, {
+          headers: { authorization: `Bearer ${key}` },
+        }).then(async (read) => {
+          await read.arrayBuffer();
+          if (read.status === 200) served.push(performance.now() - written);
+          else failures += 1;
+        }),
       );
     }
     await Promise.all(reads);
@@ -185,10 +186,28 @@ async function measureFreshness(base: string, watcher: TagWatcher) {
   return { tagged, served, writes, failures, total, issuedPerSecond };
 }
 
+/** A company API key (made as the stack's admin, which requests without a key act as). */
+async function companyKey(base: string, companyId: string): Promise<string> {
+  const { key } = (await send(base, 'POST', '/api-keys', {
+    role: 'company',
+    company_id: companyId,
+    name: 'gateway bench',
+  })) as { key?: string };
+  if (typeof key !== 'string') throw new Error('could not create the bench API key');
+  return key;
+}
+
 /** autocannon at 64 connections (its own thread): prints and returns the figures. */
-async function loadTest(url: string, seconds: number) {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, workers: 1 });
-  const bytes = (await (await fetch(url)).arrayBuffer()).byteLength;
+async function loadTest(url: string, seconds: number, key: string) {
+  const headers = { authorization: `Bearer ${key}` };
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    workers: 1,
+    headers,
+  });
+  const bytes = (await (await fetch(url, { headers })).arrayBuffer()).byteLength;
   const failed = result.errors + result.timeouts + result.non2xx;
   console.log(
     `  GET ${new URL(url).pathname} (${(bytes / 1024).toFixed(1)} KiB): ` +
@@ -240,7 +259,10 @@ export async function gatewayBench(): Promise<boolean> {
     const base = await stack.listen();
     await cashflowsAt(base, COMPANY, await loadCompany(base));
 
-    const big = await loadTest(`${base}/companies/${COMPANY}/cashflows`, LOAD_SECONDS);
+    // Measured as a portfolio company would call: its own API key, verified on every request
+    // (PostgreSQL behind a one-second cache) and counted by the rate limiter in Redis.
+    const key = await companyKey(base, COMPANY);
+    const big = await loadTest(`${base}/companies/${COMPANY}/cashflows`, LOAD_SECONDS, key);
     const redisGets = await redisGetBaseline(redisUrl);
     console.log(
       `  redis-benchmark GET (64 clients): ${redisGets.toFixed(0)} req/s; gateway/redis = ` +
@@ -248,10 +270,14 @@ export async function gatewayBench(): Promise<boolean> {
     );
     const fastEnough = verdict('GET /cashflows p99 at 64 connections', big.latency.p99, 10, 'ms');
     await loadSmallCompany(base);
-    const small = await loadTest(`${base}/companies/${SMALL_COMPANY}/cashflows`, 5);
+    const small = await loadTest(
+      `${base}/companies/${SMALL_COMPANY}/cashflows`,
+      5,
+      await companyKey(base, SMALL_COMPANY),
+    );
 
     const watcher = new TagWatcher(stack.redis, stack.cache.prefix, COMPANY);
-    const fresh = await measureFreshness(base, watcher).finally(() => watcher.close());
+    const fresh = await measureFreshness(base, watcher, key).finally(() => watcher.close());
     console.log(
       `  freshness: ${fresh.total} payments issued at ${fresh.issuedPerSecond.toFixed(0)}/s ` +
         `(≤ ${CONNECTIONS} in flight), ${fresh.failures} failed; write → 201: ${p50p99(fresh.writes)}`,

@@ -10,6 +10,7 @@ import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PostgresEventStore, type NewEvent } from '@cvf/event-store';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
+import { ADMIN_HEADERS, TEST_CREDENTIAL_ENV } from '@cvf/platform/testing';
 import { IngestModule } from '@cvf/ingest';
 import { random, verdict } from './harness';
 
@@ -123,6 +124,7 @@ async function uploadOverHttp(url: string, csv: string) {
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
     PORT: '0',
+    ...TEST_CREDENTIAL_ENV,
   });
   @Module({ imports: [DatabaseModule.forRoot(config), IngestModule] })
   class IngestBenchModule {}
@@ -135,7 +137,7 @@ async function uploadOverHttp(url: string, csv: string) {
   try {
     const company = await fetch(`${base}/companies`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ADMIN_HEADERS, 'content-type': 'application/json' },
       body: JSON.stringify({ id: 'bench', name: 'Bench' }),
     });
     if (company.status !== 201)
@@ -147,6 +149,7 @@ async function uploadOverHttp(url: string, csv: string) {
       const start = performance.now();
       const response = await fetch(`${base}/companies/bench/payments/upload`, {
         method: 'POST',
+        headers: ADMIN_HEADERS,
         body: form,
       });
       const body = (await response.json()) as Record<string, unknown>;

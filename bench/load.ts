@@ -1,3 +1,4 @@
+import { ADMIN_HEADERS } from '@cvf/platform/testing';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -16,8 +17,9 @@ export const percentile = (sorted: readonly number[], p: number): number =>
 export const p50p99 = (sorted: readonly number[]): string =>
   `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`;
 
-/** A request with a JSON body (multipart for a FormData one, none without); returns the JSON
- * answer, throws on a status of 300 or more. */
+/** A request with a JSON body (multipart for a FormData one, none without), as the test admin
+ * (every bench process runs with the test credentials); returns the JSON answer, throws on a
+ * status of 300 or more. */
 export async function send(
   base: string,
   method: string,
@@ -27,7 +29,8 @@ export async function send(
   const form = body instanceof FormData;
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: body && !form ? { 'content-type': 'application/json' } : {},
+    headers:
+      body && !form ? { ...ADMIN_HEADERS, 'content-type': 'application/json' } : ADMIN_HEADERS,
     body: form ? body : body && JSON.stringify(body),
   });
   const answer = (await response.json()) as Record<string, unknown>;

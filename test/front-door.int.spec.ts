@@ -112,7 +112,7 @@ async function call(
     return { status: response.status, body: {}, headers: response.headers };
   }
   const text = await response.text();
-  let parsed: Record<string, unknown> = {};
+  let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text) as Record<string, unknown>;
   } catch {
@@ -137,7 +137,7 @@ const jwt = (
 ) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(String(claims.sub ?? 'someone'))
+    .setSubject(typeof claims.sub === 'string' ? claims.sub : 'someone')
     .setIssuer(options.issuer ?? JWT_ISSUER)
     .setAudience(options.audience ?? JWT_AUDIENCE)
     .setIssuedAt()
@@ -211,7 +211,7 @@ function expected(row: Row, who: Role | 'anonymous', own: boolean): Outcome {
 function outcomeOf(
   reply: { status: number; body: Record<string, unknown> },
   row: Row,
-): Outcome | string {
+): Outcome | `${string}: ${string}` | `a server error ${number}` {
   if (reply.status === 401 || reply.status === 403) return reply.status;
   if (hiddenCompany(reply)) return 404;
   if (row.read === true && (reply.status < 200 || reply.status >= 300)) {
@@ -228,7 +228,8 @@ describe.each(['anonymous', 'company', 'underwriting', 'operations', 'admin'] as
       const method = route.split(' ')[0]!;
       const headers = who === 'anonymous' ? {} : bearer(keys[who]);
       const targets = route.includes(':companyId') ? [true, false] : [true];
-      const seen: Record<string, Outcome | string> = {};
+      const seen: Record<string, Outcome | `${string}: ${string}` | `a server error ${number}`> =
+        {};
       const wanted: Record<string, Outcome> = {};
       for (const own of targets) {
         const reply = await call(method, pathOf(route, own ? OWN : OTHER, row), headers, row.body);
