@@ -79,6 +79,7 @@ const ROUTES: Readonly<Record<string, Row>> = {
   'GET /companies/:companyId/cashflows/predicted':             { policy: FUND, query: '?scenario=BEST', read: true },
   'POST /companies/:companyId/cashflows/predicted':            { policy: FUND, body: { churn: '0.1' } },
   'GET /companies/:companyId/breaches/stream':                 { policy: ALL, read: true },
+  'GET /breaches/stream':                                      { policy: FUND, read: true },
 };
 
 const OWN = 'acme';

@@ -96,6 +96,32 @@ describe('GET /companies/:id/breaches/stream', () => {
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: string }).error).toBe('not_found');
   });
+
+  it("given the fund's stream of every company, then alerts of each company reach it", async () => {
+    const aborter = new AbortController();
+    const response = await fetch(`${base}/breaches/stream`, { signal: aborter.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    try {
+      await readUntil(reader, /: alerts of every company\n\n/);
+      for (const company_id of ['north-co', 'south-co']) {
+        const alert = {
+          alert_id: `breach:${company_id}:2020-01-01:1`,
+          type: 'ThresholdBreached',
+          company_id,
+        };
+        await stack.redis.publish(stack.cache.alertsChannel, JSON.stringify(alert));
+      }
+      const text = await readUntil(reader, /id: breach:south-co:2020-01-01:1\n/);
+      expect([...text.matchAll(/^id: (.*)$/gm)].map((m) => m[1])).toEqual([
+        'breach:north-co:2020-01-01:1',
+        'breach:south-co:2020-01-01:1',
+      ]);
+    } finally {
+      aborter.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+  });
 });
 
 interface AuditItem {

@@ -1,4 +1,5 @@
 import { type Alert, type AlertType } from '@cvf/cache';
+import { type AlertScope } from './alert-listeners';
 
 /**
  * Where the gateway hears alerts from: Redis pub/sub (`cvf:alerts`) today; a Kafka consumer
@@ -8,10 +9,11 @@ import { type Alert, type AlertType } from '@cvf/cache';
  */
 export interface AlertSource {
   /**
-   * Delivers the company's alerts to `listener` until the subscription is closed. Resolves
-   * once the subscription is live: an alert published after that is delivered.
+   * Delivers the company's alerts (every company's, for EVERY_COMPANY) to `listener` until
+   * the subscription is closed. Resolves once the subscription is live: an alert published
+   * after that is delivered.
    */
-  subscribe(companyId: string, listener: (alert: Alert) => void): Promise<AlertSubscription>;
+  subscribe(scope: AlertScope, listener: (alert: Alert) => void): Promise<AlertSubscription>;
 }
 
 export interface AlertSubscription {

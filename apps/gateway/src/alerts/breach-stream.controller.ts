@@ -15,6 +15,7 @@ import { CachedResults } from '../freshness/cached-results';
 import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
 import { parseMinPosition } from '../http/query-params';
+import { type AlertScope, EVERY_COMPANY } from './alert-listeners';
 import { ALERT_SOURCE, type AlertSource } from './alert-source.port';
 import { SseStream } from './sse-stream';
 import { Allow } from '@cvf/platform';
@@ -29,7 +30,7 @@ const RECONNECT_AFTER_MS = 3_000;
  * read them reaches it. The stream ends when the client goes, or at shutdown.
  */
 @ApiTags('cashflows')
-@Controller('companies/:companyId/breaches/stream')
+@Controller()
 export class BreachStreamController implements BeforeApplicationShutdown {
   private readonly open = new Set<SseStream>();
 
@@ -38,7 +39,7 @@ export class BreachStreamController implements BeforeApplicationShutdown {
     private readonly results: CachedResults,
   ) {}
 
-  @Get()
+  @Get('companies/:companyId/breaches/stream')
   @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Live threshold-breach (and cap) alerts, as Server-Sent Events' })
   @ApiProduces('text/event-stream')
@@ -57,13 +58,39 @@ export class BreachStreamController implements BeforeApplicationShutdown {
       'actual',
       parseMinPosition(minPosition),
     );
+    await this.serve(companyId, position, reply);
+  }
+
+  /** The fund's own dashboards: every company's alerts on one stream. */
+  @Get('breaches/stream')
+  @Allow('underwriting', 'operations')
+  @ApiOperation({
+    summary: 'Live threshold-breach (and cap) alerts of every company, as Server-Sent Events',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiRead(
+    {
+      type: 'string',
+      description: 'text/event-stream: `id:` alert_id, `event:` alert type, `data:` alert JSON',
+    },
+    { company: false },
+  )
+  async everyCompany(@Res() reply: FastifyReply): Promise<void> {
+    await this.serve(EVERY_COMPANY, null, reply);
+  }
+
+  private async serve(
+    scope: AlertScope,
+    position: string | null,
+    reply: FastifyReply,
+  ): Promise<void> {
     let stream: SseStream | null = null;
     const early: Alert[] = [];
     const deliver = (alert: Alert) =>
       stream
         ? stream.event({ id: alert.alert_id, event: alert.type, data: alert })
         : early.push(alert);
-    const subscription = await this.alerts.subscribe(companyId, deliver);
+    const subscription = await this.alerts.subscribe(scope, deliver);
 
     void reply.hijack();
     const raw = reply.raw;
@@ -72,7 +99,7 @@ export class BreachStreamController implements BeforeApplicationShutdown {
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      [LOG_POSITION_HEADER]: position,
+      ...(position === null ? {} : { [LOG_POSITION_HEADER]: position }),
     });
     const opened = new SseStream(raw, () => {
       subscription.close();
@@ -81,7 +108,7 @@ export class BreachStreamController implements BeforeApplicationShutdown {
     this.open.add(opened);
     raw.on('close', () => opened.close());
     opened.retry(RECONNECT_AFTER_MS);
-    opened.comment(`alerts of ${companyId}`);
+    opened.comment(`alerts of ${scope === EVERY_COMPANY ? 'every company' : scope}`);
     stream = opened;
     for (const alert of early) deliver(alert);
   }

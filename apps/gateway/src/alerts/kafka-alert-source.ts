@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type Alert } from '@cvf/cache';
 import { KAFKA, KAFKA_TOPICS, type KafkaTopics, kafkaTopics } from '@cvf/messaging';
 import { type Consumer, type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { type AlertListener, AlertListeners, type AlertScope } from './alert-listeners';
 import { type AlertSource, type AlertSubscription, parseAlert } from './alert-source.port';
-
-type Listener = (alert: Alert) => void;
 
 /**
  * Distributed mode: the SSE stream reads `cvf.alerts.v1`. One consumer per gateway process,
@@ -16,7 +14,9 @@ type Listener = (alert: Alert) => void;
 @Injectable()
 export class KafkaAlertSource implements AlertSource, OnApplicationShutdown {
   private readonly logger = new Logger(KafkaAlertSource.name);
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new AlertListeners((error) =>
+    this.logger.warn(`alert listener failed: ${String(error)}`),
+  );
   private consumer: Consumer | null = null;
   private live: Promise<void> | null = null;
 
@@ -34,14 +34,8 @@ export class KafkaAlertSource implements AlertSource, OnApplicationShutdown {
     return new KafkaAlertSource(kafka, { ...kafkaTopics(), alerts: topic });
   }
 
-  async subscribe(companyId: string, listener: Listener): Promise<AlertSubscription> {
-    const forCompany = this.listeners.get(companyId) ?? new Set<Listener>();
-    forCompany.add(listener);
-    this.listeners.set(companyId, forCompany);
-    const close = () => {
-      forCompany.delete(listener);
-      if (forCompany.size === 0) this.listeners.delete(companyId);
-    };
+  async subscribe(scope: AlertScope, listener: AlertListener): Promise<AlertSubscription> {
+    const close = this.listeners.add(scope, listener);
     try {
       await (this.live ??= this.start().catch((error: unknown) => {
         this.live = null;
@@ -84,7 +78,7 @@ export class KafkaAlertSource implements AlertSource, OnApplicationShutdown {
           this.logger.warn(`ignored a malformed message at offset ${message.offset}`);
           return Promise.resolve();
         }
-        for (const listener of this.listeners.get(alert.company_id) ?? []) listener(alert);
+        this.listeners.dispatch(alert);
         return Promise.resolve();
       },
     });

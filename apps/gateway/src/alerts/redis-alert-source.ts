@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type Alert, CACHE_OPTIONS, type CacheOptions, closeRedis, logErrors } from '@cvf/cache';
+import { CACHE_OPTIONS, type CacheOptions, closeRedis, logErrors } from '@cvf/cache';
 import { Redis } from 'ioredis';
+import { type AlertListener, AlertListeners, type AlertScope } from './alert-listeners';
 import { type AlertSource, type AlertSubscription, parseAlert } from './alert-source.port';
-
-type Listener = (alert: Alert) => void;
 
 /**
  * The Redis pub/sub adapter: ONE dedicated subscriber connection per process (a connection
@@ -16,22 +15,16 @@ type Listener = (alert: Alert) => void;
 @Injectable()
 export class RedisAlertSource implements AlertSource, OnApplicationShutdown {
   private readonly logger = new Logger(RedisAlertSource.name);
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new AlertListeners((error) =>
+    this.logger.warn(`alert listener failed: ${String(error)}`),
+  );
   private connection: Redis | null = null;
   private subscribed: Promise<void> | null = null;
 
   constructor(@Inject(CACHE_OPTIONS) private readonly options: CacheOptions) {}
 
-  async subscribe(companyId: string, listener: Listener): Promise<AlertSubscription> {
-    const forCompany = this.listeners.get(companyId) ?? new Set<Listener>();
-    forCompany.add(listener);
-    this.listeners.set(companyId, forCompany);
-    const close = () => {
-      forCompany.delete(listener);
-      if (forCompany.size === 0 && this.listeners.get(companyId) === forCompany) {
-        this.listeners.delete(companyId);
-      }
-    };
+  async subscribe(scope: AlertScope, listener: AlertListener): Promise<AlertSubscription> {
+    const close = this.listeners.add(scope, listener);
     try {
       await this.ensureSubscribed();
     } catch (error) {
@@ -43,9 +36,7 @@ export class RedisAlertSource implements AlertSource, OnApplicationShutdown {
 
   /** Number of open listeners (for tests and readiness detail). */
   listenerCount(): number {
-    let count = 0;
-    for (const set of this.listeners.values()) count += set.size;
-    return count;
+    return this.listeners.count();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -92,12 +83,6 @@ export class RedisAlertSource implements AlertSource, OnApplicationShutdown {
       this.logger.warn(`ignored a message on ${this.options.alertsChannel} that is not an alert`);
       return;
     }
-    for (const listener of this.listeners.get(alert.company_id) ?? []) {
-      try {
-        listener(alert);
-      } catch (error) {
-        this.logger.warn(`alert listener failed: ${String(error)}`);
-      }
-    }
+    this.listeners.dispatch(alert);
   }
 }
