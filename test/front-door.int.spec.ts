@@ -465,3 +465,31 @@ describe('headers of the front door', () => {
     );
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('declares bearer security and, on every operation but the public ones, the roles that may call it', async () => {
+    const document = (await (await fetch(`${base}/docs/openapi.json`)).json()) as {
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+      paths: Record<string, Record<string, { security?: unknown[]; 'x-cvf-roles'?: string[] }>>;
+    };
+    expect(document.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    const declared: Record<string, string[] | 'public'> = {};
+    const wanted: Record<string, string[] | 'public'> = {};
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+        const row = ROUTES[route];
+        if (row === undefined) continue; // the route table's own test covers coverage
+        wanted[route] = row.policy === 'public' ? 'public' : [...row.policy, 'admin'].sort();
+        declared[route] =
+          operation['x-cvf-roles'] === undefined ? 'public' : [...operation['x-cvf-roles']].sort();
+        if (row.policy !== 'public') expect(operation.security).toEqual([{ bearer: [] }]);
+      }
+    }
+    expect(Object.keys(declared).length).toBeGreaterThan(40);
+    expect(declared).toEqual(wanted);
+  });
+});
