@@ -114,6 +114,19 @@ describe('webhook signing secrets', () => {
       data: { secret_id: created.body.secret_id },
     });
     expect(JSON.stringify(company)).not.toContain(String(created.body.secret));
+    // At rest the secret is sealed (AES-256-GCM under SECRET_KEY, its key id in front).
+    const db = new Client({ connectionString: ingest.database.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ secret: string | null; sealed: string | null }>(
+        'SELECT secret, sealed FROM ingest.webhook_secrets WHERE secret_id = $1',
+        [created.body.secret_id],
+      );
+      expect(rows).toEqual([{ secret: null, sealed: expect.stringMatching(/^v1\.test\./) }]);
+      expect(rows[0]!.sealed).not.toContain(String(created.body.secret).slice(6));
+    } finally {
+      await db.end();
+    }
     await send(
       ingest.app,
       'DELETE',

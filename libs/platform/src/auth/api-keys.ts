@@ -56,8 +56,6 @@ interface Row {
   revoked_at: Date | null;
 }
 
-/** How long a verification may be reused: a revoked key stops working within this. */
-const VERIFIED_FOR_MS = 1_000;
 /** `last_used_at` is written at most this often per key (a write per request would be a lot). */
 const LAST_USED_EVERY_MS = 60_000;
 const KEY_PREFIX = 'cvfk_';
@@ -66,12 +64,12 @@ export const sha256 = (text: string): Buffer => createHash('sha256').update(text
 
 /**
  * API keys: random 256-bit secrets, stored only as their sha256 (a key that random needs no
- * slow hash: there is nothing to guess). Every process verifies against PostgreSQL and
- * reuses an answer for at most a second, so a revocation holds everywhere within a second.
+ * slow hash: there is nothing to guess). Every process verifies against PostgreSQL; the
+ * Authenticator reuses an answer for at most a second, so a revocation holds everywhere
+ * within a second.
  */
 @Injectable()
 export class ApiKeys {
-  private readonly verified = new Map<string, { principal: Principal | null; until: number }>();
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly logger = new Logger('ApiKeys');
 
@@ -114,26 +112,22 @@ export class ApiKeys {
     return info(row);
   }
 
-  /** The principal of a live key; null for anything else (unknown, revoked, not a key). */
+  /**
+   * The principal of a live key; null for anything else (unknown, revoked, not a key). One
+   * query each time: the Authenticator reuses an answer for at most a second.
+   */
   async verify(token: string): Promise<Principal | null> {
     if (!token.startsWith(KEY_PREFIX)) return null;
-    const hash = sha256(token);
-    const cacheKey = hash.toString('base64');
-    const now = Date.now();
-    const cached = this.verified.get(cacheKey);
-    if (cached !== undefined && cached.until > now) return cached.principal;
     const { rows } = await this.pool.query<Row>(
       `SELECT id, role, company_id FROM auth_api_keys WHERE key_sha256 = $1 AND revoked_at IS NULL`,
-      [hash],
+      [sha256(token)],
     );
     const row = rows[0];
     const principal: Principal | null =
       row !== undefined && isRole(row.role)
         ? { id: row.id, kind: 'api_key', role: row.role, companyId: row.company_id }
         : null;
-    if (this.verified.size > 10_000) this.verified.clear();
-    this.verified.set(cacheKey, { principal, until: now + VERIFIED_FOR_MS });
-    if (principal !== null) this.touch(principal.id, now);
+    if (principal !== null) this.touch(principal.id, Date.now());
     return principal;
   }
 

@@ -1,17 +1,43 @@
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { Module, ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AuthModule } from '../auth/auth.module';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
 import { createLogger, loggingModule, logRequests } from './logging';
+
+/**
+ * The headers that matter for a JSON API (and its OpenAPI page, which loads its own script
+ * and styles); the ones only a browser page of ours would need are left off, since every
+ * byte is on every answer.
+ */
+const SECURITY_HEADERS: Parameters<typeof helmet>[0] = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+};
 
 /** The longest a whole request may take to arrive (a 200 MB upload at 60 KB/s). */
 const REQUEST_DEADLINE_MS = 3_600_000;
@@ -60,28 +86,12 @@ export async function createHttpApp(
     void reply.header('x-request-id', request.id);
     done();
   });
-  await app.register(fastifyHelmet, {
-    // The headers that matter for a JSON API (and its OpenAPI page, which loads its own
-    // script and styles); the ones only a browser page of ours would need are left off, since
-    // every byte is on every answer.
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    crossOriginOpenerPolicy: false,
-    originAgentCluster: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
+  // Security headers: helmet's middleware, built once. (@fastify/helmet builds it anew on
+  // every request, which cost a third of a small cached GET's throughput in the gateway
+  // benchmark; the headers are the same.)
+  const securityHeaders = helmet(SECURITY_HEADERS);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   await app.register(fastifyCors, {
     // No origin listed: no CORS headers at all, so browsers on other origins are refused.
