@@ -77,6 +77,17 @@ function protocolOf(text: string): string | null {
   }
 }
 
+/** Comma-separated text becomes its entries, blanks around and between them dropped. */
+const commaSeparated = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '')
+      : value,
+  );
+
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /**
@@ -86,14 +97,7 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
  */
 export function BrokerList(): PropertyDecorator {
   return all(
-    Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((broker) => broker.trim())
-            .filter((broker) => broker !== '')
-        : value,
-    ),
+    commaSeparated(),
     IsOptional(),
     ValidateBy({
       name: 'hostPortList',
@@ -186,14 +190,7 @@ export function SecretKeyList(
 export function OriginList(): PropertyDecorator {
   const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
   return all(
-    Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((origin) => origin.trim())
-            .filter((origin) => origin !== '')
-        : value,
-    ),
+    commaSeparated(),
     ValidateBy({
       name: 'originList',
       validator: {
