@@ -16,6 +16,7 @@ beforeAll(async () => {
       // A budget of its own: the other specs share Redis and the test admin key.
       CACHE_PREFIX: `cvftest-rl-${randomBytes(4).toString('hex')}`,
       REQUEST_TIMEOUT_SECONDS: '1',
+      CORS_ORIGINS: 'https://app.example.com',
     },
     { asAdminByDefault: false },
   );
@@ -25,6 +26,24 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${address.port}`;
 });
 afterAll(() => ingest.close());
+
+it('CORS answers the listed origin only', async () => {
+  const preflight = (origin: string) =>
+    fetch(`${base}/companies`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+  const listed = await preflight('https://app.example.com');
+  expect(listed.status).toBe(204);
+  expect(listed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+  expect(listed.headers.get('access-control-allow-headers')).toContain('Authorization');
+  const other = await preflight('https://evil.example');
+  expect(other.headers.get('access-control-allow-origin')).toBeNull();
+});
 
 it('past RATE_LIMIT_PER_MINUTE a principal gets 429 with Retry-After', async () => {
   const statuses: number[] = [];

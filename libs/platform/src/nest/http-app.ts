@@ -93,20 +93,23 @@ export async function createHttpApp(
   fastify.addHook('onRequest', (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
-  await app.register(fastifyCors, {
-    // No origin listed: no CORS headers at all, so browsers on other origins are refused.
-    origin: config.auth.corsOrigins.length === 0 ? false : [...config.auth.corsOrigins],
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: [
-      'Authorization',
-      'Content-Type',
-      'Idempotency-Key',
-      'If-Match',
-      'X-Request-Id',
-    ],
-    exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'X-Log-Position'],
-    maxAge: 600,
-  });
+  // No origin listed: no CORS at all (no hook on every request), so browsers on other
+  // origins are refused.
+  if (config.auth.corsOrigins.length > 0) {
+    await app.register(fastifyCors, {
+      origin: [...config.auth.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'If-Match',
+        'X-Request-Id',
+      ],
+      exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'X-Log-Position'],
+      maxAge: 600,
+    });
+  }
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 10, parts: 11 },
   });
