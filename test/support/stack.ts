@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CACHE_REDIS, CacheModule, cacheOptions, type CacheOptions } from '@cvf/cache';
+import { CACHE_REDIS, CacheModule, type CacheOptions } from '@cvf/cache';
+import { uniqueCacheOptions } from '@cvf/cache/testing';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
 import { sendAsAdminByDefault, TEST_CREDENTIAL_ENV } from '@cvf/platform/testing';
-import { randomBytes } from 'node:crypto';
 import { type Redis } from 'ioredis';
 import { GatewayModule } from '@cvf/gateway';
 import { IngestModule } from '@cvf/ingest';
@@ -45,16 +45,6 @@ export interface StackOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Cache options with a prefix, queue and channel of their own. */
-export function isolatedCacheOptions(redisUrl: string, label: string): CacheOptions {
-  const suffix = `${label}-${randomBytes(4).toString('hex')}`;
-  return cacheOptions(redisUrl, {
-    prefix: `cvftest:${suffix}`,
-    queueName: `cvftest-recompute-${suffix}`,
-    alertsChannel: `cvftest:alerts:${suffix}`,
-  });
-}
-
 export async function startStack(options: StackOptions): Promise<Stack> {
   const config = loadConfig({
     DATABASE_URL: options.databaseUrl,
@@ -63,7 +53,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...TEST_CREDENTIAL_ENV,
     ...options.env,
   });
-  const cache = isolatedCacheOptions(options.redisUrl, options.label);
+  const cache = uniqueCacheOptions(options.label, {}, options.redisUrl);
   @Module({
     imports: [
       DatabaseModule.forRoot(config, { poolSize: options.poolSize ?? 10 }),

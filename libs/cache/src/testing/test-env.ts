@@ -47,9 +47,10 @@ export async function readModelEnv(label: string): Promise<ReadModelEnv> {
 export function uniqueCacheOptions(
   label: string,
   overrides: Partial<CacheOptions> = {},
+  redisUrl: string = testServices.redisUrl,
 ): CacheOptions {
   const suffix = `${label}-${randomBytes(4).toString('hex')}`;
-  return cacheOptions(testServices.redisUrl, {
+  return cacheOptions(redisUrl, {
     prefix: `cvftest:${suffix}`,
     queueName: `cvftest-recompute-${suffix}`,
     alertsChannel: `cvftest:alerts:${suffix}`,

@@ -1,8 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ENTITY_ID_RULE, isValidEntityId, NotFoundError, ValidationError } from '@cvf/domain';
+import {
+  ENTITY_ID_RULE,
+  isValidEntityId,
+  NotFoundError,
+  ValidationError,
+  type ValidationIssue,
+} from '@cvf/domain';
 import { type MigrationSet } from '@cvf/event-store';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { sha256Bytes } from '../hashing';
 import { PG_POOL } from '../nest/tokens';
 import { isRole, type Principal, type Role } from './principal';
 
@@ -60,8 +67,6 @@ interface Row {
 const LAST_USED_EVERY_MS = 60_000;
 const KEY_PREFIX = 'cvfk_';
 
-export const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
-
 /**
  * API keys: random 256-bit secrets, stored only as their sha256 (a key that random needs no
  * slow hash: there is nothing to guess). Every process verifies against PostgreSQL; the
@@ -86,7 +91,7 @@ export class ApiKeys {
     const { rows } = await this.pool.query<{ created_at: Date }>(
       `INSERT INTO auth_api_keys (id, key_sha256, role, company_id, name)
        VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
-      [id, sha256(key), role, companyId, name],
+      [id, sha256Bytes(key), role, companyId, name],
     );
     const createdAt = rows[0]?.created_at ?? new Date();
     return { id, key, role, company_id: companyId, name, created_at: createdAt.toISOString() };
@@ -120,7 +125,7 @@ export class ApiKeys {
     if (!token.startsWith(KEY_PREFIX)) return null;
     const { rows } = await this.pool.query<Row>(
       `SELECT id, role, company_id FROM auth_api_keys WHERE key_sha256 = $1 AND revoked_at IS NULL`,
-      [sha256(token)],
+      [sha256Bytes(token)],
     );
     const row = rows[0];
     const principal: Principal | null =
@@ -145,7 +150,7 @@ function validateKeyInput(input: { role: unknown; company_id?: unknown; name?: u
   companyId: string | null;
   name: string | null;
 } {
-  const issues: { field: string; reason: string }[] = [];
+  const issues: ValidationIssue[] = [];
   const role = input.role;
   if (!isRole(role)) {
     issues.push({

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { type AppConfig } from '../config';
 import { APP_CONFIG } from '../nest/tokens';
-import { ApiKeys, sha256 } from './api-keys';
+import { sha256Bytes } from '../hashing';
+import { ApiKeys } from './api-keys';
 import { JwtVerifier } from './jwt';
 import { type Principal } from './principal';
 
@@ -35,7 +36,7 @@ export class Authenticator {
     private readonly apiKeys: ApiKeys,
     private readonly jwt: JwtVerifier,
   ) {
-    this.adminKeyHash = config.auth.adminKey === null ? null : sha256(config.auth.adminKey);
+    this.adminKeyHash = config.auth.adminKey === null ? null : sha256Bytes(config.auth.adminKey);
   }
 
   /** The answer of the last second for this token, if there is one (no I/O, no await). */
@@ -57,7 +58,7 @@ export class Authenticator {
   }
 
   private async verify(token: string): Promise<Principal | null> {
-    if (this.adminKeyHash !== null && timingSafeEqual(sha256(token), this.adminKeyHash)) {
+    if (this.adminKeyHash !== null && timingSafeEqual(sha256Bytes(token), this.adminKeyHash)) {
       return CONFIG_ADMIN;
     }
     return (await this.apiKeys.verify(token)) ?? (await this.jwt.verify(token));

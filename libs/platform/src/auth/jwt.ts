@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { createLocalJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type AppConfig } from '../config';
 import { APP_CONFIG } from '../nest/tokens';
@@ -8,14 +9,13 @@ import { isRole, type Principal } from './principal';
 /** The leeway on `exp` and `nbf` for clocks that disagree a little. */
 export const JWT_CLOCK_SKEW_SECONDS = 30;
 
-type VerificationKey =
-  | { readonly kind: 'secret'; readonly key: Uint8Array; readonly algorithms: string[] }
-  | {
-      readonly kind: 'public';
-      readonly key: Awaited<ReturnType<typeof importSPKI>>;
-      readonly algorithms: string[];
-    }
-  | { readonly kind: 'jwks'; readonly key: JWTVerifyGetKey; readonly algorithms: string[] };
+/** How tokens are checked: issuer, audience, and the key (one, or a JWKS by key id). */
+interface Verification {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly getKey: JWTVerifyGetKey;
+  readonly algorithms: string[];
+}
 
 /**
  * JWTs from the fund's identity provider, verified locally (no call per request): HS256
@@ -25,14 +25,14 @@ type VerificationKey =
  */
 @Injectable()
 export class JwtVerifier implements OnModuleInit {
-  private key: VerificationKey | null = null;
+  private verification: Verification | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** A key file that cannot be read or parsed stops the boot, naming the variable. */
   async onModuleInit(): Promise<void> {
     try {
-      this.key = await loadKey(this.config);
+      this.verification = await loadVerification(this.config);
     } catch (error) {
       throw new Error(
         `JWT_PUBLIC_KEY_FILE: cannot use it as a PEM public key or a JWKS (${
@@ -45,22 +45,16 @@ export class JwtVerifier implements OnModuleInit {
 
   async verify(token: string): Promise<Principal | null> {
     if (token.split('.').length !== 3) return null;
-    const key = this.key;
-    if (key === null) return null;
-    const jwt = this.config.auth.jwt;
-    if (jwt === null) return null;
-    const options = {
-      issuer: jwt.issuer,
-      audience: jwt.audience,
-      clockTolerance: JWT_CLOCK_SKEW_SECONDS,
-      algorithms: key.algorithms,
-      requiredClaims: ['sub', 'exp'],
-    };
+    const verification = this.verification;
+    if (verification === null) return null;
     try {
-      const { payload } =
-        key.kind === 'jwks'
-          ? await jwtVerify(token, key.key, options)
-          : await jwtVerify(token, key.key, options);
+      const { payload } = await jwtVerify(token, verification.getKey, {
+        issuer: verification.issuer,
+        audience: verification.audience,
+        clockTolerance: JWT_CLOCK_SKEW_SECONDS,
+        algorithms: verification.algorithms,
+        requiredClaims: ['sub', 'exp'],
+      });
       const role: unknown = payload.cvf_role;
       const companyId: unknown = payload.company_id ?? null;
       if (typeof payload.sub !== 'string' || !isRole(role)) return null;
@@ -73,28 +67,21 @@ export class JwtVerifier implements OnModuleInit {
   }
 }
 
-async function loadKey(config: AppConfig): Promise<VerificationKey | null> {
+async function loadVerification(config: AppConfig): Promise<Verification | null> {
   const jwt = config.auth.jwt;
   if (jwt === null) return null;
+  const named = { issuer: jwt.issuer, audience: jwt.audience };
   if ('secret' in jwt.key) {
-    return {
-      kind: 'secret',
-      key: new TextEncoder().encode(jwt.key.secret),
-      algorithms: ['HS256'],
-    };
+    const secret = new TextEncoder().encode(jwt.key.secret);
+    return { ...named, getKey: () => secret, algorithms: ['HS256'] };
   }
   const text = readFileSync(jwt.key.publicKeyFile, 'utf8').trim();
   if (text.startsWith('{')) {
     const jwks = JSON.parse(text) as Parameters<typeof createLocalJWKSet>[0];
-    return { kind: 'jwks', key: createLocalJWKSet(jwks), algorithms: ['RS256', 'ES256'] };
+    return { ...named, getKey: createLocalJWKSet(jwks), algorithms: ['RS256', 'ES256'] };
   }
   // A PEM public key names no algorithm: RSA keys verify RS256, EC keys ES256.
-  const algorithm = text.includes('BEGIN PUBLIC KEY') && isEcKey(text) ? 'ES256' : 'RS256';
-  return { kind: 'public', key: await importSPKI(text, algorithm), algorithms: [algorithm] };
-}
-
-function isEcKey(pem: string): boolean {
-  // The SPKI of an EC key carries the id-ecPublicKey OID 1.2.840.10045.2.1 (2a8648ce3d0201).
-  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  return der.includes(Buffer.from('2a8648ce3d0201', 'hex'));
+  const algorithm = createPublicKey(text).asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+  const key = await importSPKI(text, algorithm);
+  return { ...named, getKey: () => key, algorithms: [algorithm] };
 }

@@ -88,6 +88,22 @@ const commaSeparated = (): PropertyDecorator =>
       : value,
   );
 
+/** A list whose every entry matches `pattern`; the message names each entry that does not. */
+const EveryEntry = (name: string, pattern: RegExp, what: string): PropertyDecorator =>
+  ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) =>
+        Array.isArray(value) && value.every((entry) => pattern.test(String(entry))),
+      defaultMessage: (args?: ValidationArguments) =>
+        (Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value])
+          .map(String)
+          .filter((entry) => !pattern.test(entry))
+          .map((entry) => `'${entry}' is not ${what}`)
+          .join(', '),
+    },
+  });
+
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /**
@@ -99,19 +115,7 @@ export function BrokerList(): PropertyDecorator {
   return all(
     commaSeparated(),
     IsOptional(),
-    ValidateBy({
-      name: 'hostPortList',
-      validator: {
-        validate: (value: unknown) =>
-          Array.isArray(value) && value.every((broker) => HOST_PORT.test(String(broker))),
-        defaultMessage: (args?: ValidationArguments) =>
-          (Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value])
-            .map(String)
-            .filter((broker) => !HOST_PORT.test(broker))
-            .map((broker) => `'${broker}' is not host:port`)
-            .join(', '),
-      },
-    }),
+    EveryEntry('hostPortList', HOST_PORT, 'host:port'),
     ValidateBy({
       name: 'requiredInDistributedMode',
       validator: {
@@ -191,18 +195,6 @@ export function OriginList(): PropertyDecorator {
   const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
   return all(
     commaSeparated(),
-    ValidateBy({
-      name: 'originList',
-      validator: {
-        validate: (value: unknown) =>
-          Array.isArray(value) && value.every((origin) => ORIGIN.test(String(origin))),
-        defaultMessage: (args?: ValidationArguments) =>
-          (Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value])
-            .map(String)
-            .filter((origin) => !ORIGIN.test(origin))
-            .map((origin) => `'${origin}' is not an origin such as https://app.example.com`)
-            .join(', '),
-      },
-    }),
+    EveryEntry('originList', ORIGIN, 'an origin such as https://app.example.com'),
   );
 }
