@@ -287,6 +287,9 @@ launch_broker() {
   # The inner bash writes its pid, then execs java with that same pid.
   # fd 9 (the start/stop lock) is closed so the broker does not hold the lock.
   jvm_args
+  # A pid file left by a broker that was killed (the crash tests SIGKILL it) would read as
+  # "the new broker exited" until the inner shell below overwrites it: remove it first.
+  rm -f -- "$PID_FILE"
   # shellcheck disable=SC2016 # expanded by the inner shell
   setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
     java "${JVM_ARGS[@]}" kafka.Kafka "$CONFIG" \
