@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { deleteKeys } from '@cvf/cache/testing';
 import { type Stack, startStack } from '@cvf/test-support/stack';
-import { TagWatcher } from '@cvf/gateway/testing';
+import { CashflowsController, TagWatcher } from '@cvf/gateway/testing';
+import { withoutFrontDoor } from '@cvf/platform/testing';
 import { verdict } from './harness';
 import { type Load, openLoop, p50p99, percentile, send } from './load';
 
@@ -23,6 +24,10 @@ import { type Load, openLoop, p50p99, percentile, send } from './load';
  *    60-cohort company; for each, the time from its 201 until the cached rollup reflects it
  *    (every 10th: until `GET /cashflows?min_position=<its position>` answers 200).
  *    Target p99 ≤ 250 ms.
+ * 3. The front door's price: each document with a company API key (verified, rate limited)
+ *    beside the same route switched to public and unthrottled, in the same process,
+ *    alternated twice at 5 s each so drift hits both. Target: it costs ≤ 10% of the
+ *    60-cohort document's throughput (the small document's share is printed beside it).
  */
 
 const COMPANY = 'bench-co';
@@ -198,7 +203,7 @@ async function companyKey(base: string, companyId: string): Promise<string> {
 }
 
 /** autocannon at 64 connections (its own thread): prints and returns the figures. */
-async function loadTest(url: string, seconds: number, key: string) {
+async function loadTest(url: string, seconds: number, key: string, label = '') {
   const headers = { authorization: `Bearer ${key}` };
   const result = await autocannon({
     url,
@@ -212,7 +217,8 @@ async function loadTest(url: string, seconds: number, key: string) {
   console.log(
     `  GET ${new URL(url).pathname} (${(bytes / 1024).toFixed(1)} KiB): ` +
       `${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, ` +
-      `p99 ${result.latency.p99} ms, ${failed} failed (${CONNECTIONS} connections, ${seconds} s)`,
+      `p99 ${result.latency.p99} ms, ${failed} failed (${CONNECTIONS} connections, ${seconds} s)` +
+      (label ? `, ${label}` : ''),
   );
   return { ...result, failed };
 }
@@ -233,6 +239,32 @@ async function loadSmallCompany(base: string): Promise<void> {
     amount: '300',
   });
   await cashflowsAt(base, SMALL_COMPANY, String(position));
+}
+
+/**
+ * One route with its front door (bearer verification, per-principal rate limit) and without
+ * it, alternated: on, off, on, off at 5 s each. Returns the share of throughput lost.
+ */
+async function priceFrontDoor(url: string, key: string): Promise<{ cost: number; failed: number }> {
+  const on: number[] = [];
+  const off: number[] = [];
+  let failed = 0;
+  for (let round = 0; round < 2; round++) {
+    const withKey = await loadTest(url, 5, key, 'with its company key');
+    const open = await withoutFrontDoor(CashflowsController.prototype.actual, () =>
+      loadTest(url, 5, key, 'public, unthrottled'),
+    );
+    on.push(withKey.requests.average);
+    off.push(open.requests.average);
+    failed += withKey.failed + open.failed;
+  }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const cost = (100 * (mean(off) - mean(on))) / mean(off);
+  console.log(
+    `  → authenticated ${mean(on).toFixed(0)} req/s beside ${mean(off).toFixed(0)} req/s ` +
+      `without the front door (baseline, same run): ${cost.toFixed(1)}% of throughput`,
+  );
+  return { cost, failed };
 }
 
 export async function gatewayBench(): Promise<boolean> {
@@ -276,6 +308,18 @@ export async function gatewayBench(): Promise<boolean> {
       await companyKey(base, SMALL_COMPANY),
     );
 
+    console.log('  the front door: each document with a company key, then public and unthrottled');
+    const bigDoor = await priceFrontDoor(`${base}/companies/${COMPANY}/cashflows`, key);
+    const smallDoor = await priceFrontDoor(
+      `${base}/companies/${SMALL_COMPANY}/cashflows`,
+      await companyKey(base, SMALL_COMPANY),
+    );
+    // The target is judged on the benchmark's route (the 60-cohort document); the small
+    // document, where a request is little else, shows the worst case beside it.
+    const priced =
+      verdict('front door cost, 60-cohort document', bigDoor.cost, 10, '% of throughput') &&
+      bigDoor.failed + smallDoor.failed === 0;
+
     const watcher = new TagWatcher(stack.redis, stack.cache.prefix, COMPANY);
     const fresh = await measureFreshness(base, watcher, key).finally(() => watcher.close());
     console.log(
@@ -289,7 +333,7 @@ export async function gatewayBench(): Promise<boolean> {
     const p99 = Math.max(percentile(fresh.tagged, 99), percentile(fresh.served, 99));
     const freshEnough =
       verdict('read-your-writes p99 at 500 writes/s', p99, 250, 'ms') && fresh.failures === 0;
-    return fastEnough && freshEnough && big.failed + small.failed === 0;
+    return fastEnough && freshEnough && priced && big.failed + small.failed === 0;
   } finally {
     await stack?.close();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

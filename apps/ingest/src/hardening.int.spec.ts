@@ -47,15 +47,21 @@ it('CORS answers the listed origin only', async () => {
 
 it('past RATE_LIMIT_PER_MINUTE a principal gets 429 with Retry-After', async () => {
   const statuses: number[] = [];
+  const budgets: (string | null)[] = [];
   for (let i = 0; i < 4; i++) {
     const reply = await fetch(`${base}/api-keys`, { headers: ADMIN_HEADERS });
     statuses.push(reply.status);
+    if (reply.status === 200) budgets.push(reply.headers.get('ratelimit'));
     if (reply.status === 429) {
       expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await reply.json()).toMatchObject({ status: 429, error: 'rate_limited' });
     }
   }
   expect(statuses).toEqual([200, 200, 200, 429]);
+  // Each answer tells the client what is left of its minute (the IETF draft's RateLimit).
+  expect(
+    budgets.map((field) => /^limit=3, remaining=(\d), reset=\d+$/.exec(field ?? '')?.[1]),
+  ).toEqual(['2', '1', '0']);
   // Another principal has a budget of its own.
   const other = await fetch(`${base}/companies/acme/terms`, {
     headers: { authorization: 'Bearer cvfk_unknown0000000000000000000000000000000' },

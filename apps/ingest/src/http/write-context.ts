@@ -40,7 +40,7 @@ export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext
   requireStorableText(request.params, request.query, request.body);
   // Every write route has a role policy, so the AuthGuard has set the principal.
   const principal = request.principal;
-  if (principal === undefined) throw new Error('a write route ran without a verified principal');
+  if (principal == null) throw new Error('a write route ran without a verified principal');
   return {
     actor: actorOf(principal),
     correlationId: String(request.id),

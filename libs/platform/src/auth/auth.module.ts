@@ -17,7 +17,12 @@ import { AUTH_MIGRATIONS, ApiKeys } from './api-keys';
 import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator';
 import { JwtVerifier } from './jwt';
-import { PrincipalThrottlerGuard, RATE_WINDOW_MS, RedisThrottlerStorage } from './rate-limit';
+import {
+  PrincipalThrottlerGuard,
+  RATE_LIMITER,
+  RATE_WINDOW_MS,
+  RedisThrottlerStorage,
+} from './rate-limit';
 import { RoutePoliciesCheck } from './route-policies.check';
 
 @Injectable()
@@ -71,7 +76,7 @@ class ThrottlerRedisModule {}
       inject: [APP_CONFIG, THROTTLER_REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: [
-          { name: 'requests', ttl: RATE_WINDOW_MS, limit: config.auth.rateLimitPerMinute },
+          { name: RATE_LIMITER, ttl: RATE_WINDOW_MS, limit: config.auth.rateLimitPerMinute },
         ],
         storage: new RedisThrottlerStorage(redis, config.auth.rateLimitPrefix),
       }),

@@ -9,6 +9,6 @@ import { type Principal } from './principal';
  */
 export const Caller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
   const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (principal === undefined) throw new Error('@Caller() on a route without a role policy');
+  if (principal == null) throw new Error('@Caller() on a route without a role policy');
   return principal;
 });

@@ -80,6 +80,8 @@ export async function createHttpApp(
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // The AuthGuard's property on every request, declared once (see AuthenticatedRequest).
+  fastify.decorateRequest('principal', null);
   logRequests(fastify, logger);
   // Every answer names its request: the id a client can quote, and every event's correlation.
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -106,7 +108,7 @@ export async function createHttpApp(
         'If-Match',
         'X-Request-Id',
       ],
-      exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'X-Log-Position'],
+      exposedHeaders: ['ETag', 'RateLimit', 'Retry-After', 'X-Request-Id', 'X-Log-Position'],
       maxAge: 600,
     });
   }

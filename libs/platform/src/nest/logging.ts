@@ -72,6 +72,6 @@ function kept(request: FastifyRequest): Record<string, unknown> {
 }
 
 function principalOf(request: FastifyRequest): string | undefined {
-  const principal = (request as { principal?: Principal }).principal;
-  return principal === undefined ? undefined : actorOf(principal);
+  const principal = (request as { principal?: Principal | null }).principal;
+  return principal == null ? undefined : actorOf(principal);
 }

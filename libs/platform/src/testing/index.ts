@@ -2,3 +2,4 @@
 export * from './app-process';
 export * from './random';
 export * from './credentials';
+export * from './front-door-off';
