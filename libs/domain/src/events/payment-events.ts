@@ -18,12 +18,53 @@ export type PaymentRecorded = Event<
     source: PaymentSource;
     /** Where the payment came from: a Stripe object id, a file name and row, … */
     source_ref?: string;
+    /**
+     * Dated from a related object rather than the payment itself (a Stripe payment intent or
+     * invoice whose charge has not arrived): the charge's own recording then corrects the
+     * facts instead of conflicting with them.
+     */
+    provisional?: true;
   }
 >;
 
+/**
+ * A refund: net reduced by `amount` less `covered`. `covered` is the part of it already
+ * counted through a processor's refunded total (an `unattributed` refund below) before this
+ * refund's own event came. `unattributed`: the amount is the rise in a charge's refunded total
+ * (Stripe's charge.refunded without its refund list); `refund_id` is then `total:<total>`.
+ */
 export type PaymentRefunded = Event<
   'PaymentRefunded',
-  { payment_id: string; refund_id: string; amount: string }
+  {
+    payment_id: string;
+    refund_id: string;
+    amount: string;
+    covered?: string;
+    unattributed?: true;
+  }
+>;
+
+/**
+ * A refund that failed or was canceled after it was recorded: net restored by `amount`.
+ * For a refund never recorded (its failure came first) `amount` is "0.00" and the refund id
+ * is remembered, so its late creation changes nothing; `from_total` when the refund was
+ * known only through a refunded total (the unattributed amount shrinks by `amount`).
+ */
+export type PaymentRefundReversed = Event<
+  'PaymentRefundReversed',
+  { payment_id: string; refund_id: string; amount: string; reason: string; from_total?: true }
+>;
+
+/** A chargeback's funds withdrawn: net reduced by `amount` (at most the net at the time). */
+export type PaymentDisputed = Event<
+  'PaymentDisputed',
+  { payment_id: string; dispute_id: string; amount: string }
+>;
+
+/** A won chargeback's funds reinstated: net restored by `amount` (at most what was withdrawn). */
+export type PaymentDisputeReinstated = Event<
+  'PaymentDisputeReinstated',
+  { payment_id: string; dispute_id: string; amount: string }
 >;
 
 /** A full replacement of the corrected fields, so a reader never needs a diff. */
@@ -34,13 +75,23 @@ export type PaymentCorrected = Event<
 
 export type PaymentVoided = Event<'PaymentVoided', { payment_id: string; reason: string }>;
 
-export type PaymentEvent = PaymentRecorded | PaymentRefunded | PaymentCorrected | PaymentVoided;
+export type PaymentEvent =
+  | PaymentRecorded
+  | PaymentRefunded
+  | PaymentRefundReversed
+  | PaymentDisputed
+  | PaymentDisputeReinstated
+  | PaymentCorrected
+  | PaymentVoided;
 
 export type PaymentEventType = PaymentEvent['type'];
 
 const paymentEventTypes: Readonly<Record<PaymentEventType, true>> = {
   PaymentRecorded: true,
   PaymentRefunded: true,
+  PaymentRefundReversed: true,
+  PaymentDisputed: true,
+  PaymentDisputeReinstated: true,
   PaymentCorrected: true,
   PaymentVoided: true,
 };

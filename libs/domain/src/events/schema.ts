@@ -63,6 +63,9 @@ const UPCASTERS: { readonly [T in DomainEventType]: readonly Upcaster[] } = {
   WebhookSecretRevoked: [],
   PaymentRecorded: [paymentRecordedV1ToV2],
   PaymentRefunded: [],
+  PaymentRefundReversed: [],
+  PaymentDisputed: [],
+  PaymentDisputeReinstated: [],
   PaymentCorrected: [],
   PaymentVoided: [],
 };

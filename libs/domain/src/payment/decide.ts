@@ -12,16 +12,21 @@ import {
 import { type Cents, formatCents } from '../shared/money';
 import {
   type CorrectPayment,
+  type DisputePayment,
   type PaymentCommand,
   type RecordPayment,
   type RefundPayment,
+  type ReinstateDispute,
+  type ReportRefundedTotal,
+  type ReverseRefund,
   type VoidPayment,
 } from './commands';
-import { type PaymentFacts, type PaymentState, type RecordedPayment } from './state';
+import { netCentsOf, type PaymentFacts, type PaymentState, type RecordedPayment } from './state';
 
 const CUSTOMER_ID_MAX = 200;
 const SOURCE_REF_MAX = 200;
 const VOID_REASON_MAX = 500;
+const REVERSAL_REASON_MAX = 200;
 
 interface RawPaymentFields {
   readonly customer_id: unknown;
@@ -86,7 +91,13 @@ function requireNotVoided(payment: RecordedPayment, action: string): void {
   }
 }
 
-/** Idempotent: a re-delivery with the facts first recorded is a no-op, other facts conflict. */
+/**
+ * Idempotent: a re-delivery with the facts first recorded (or the current ones) is a no-op,
+ * other facts conflict. Except for provisional facts (dated from a payment intent or an
+ * invoice, not the charge): a provisional recording never changes a payment, and the
+ * charge's own recording corrects a provisional payment to its facts. So one payment per
+ * charge, dated by the charge, whichever of the processor's events arrive in whatever order.
+ */
 function recordPayment(command: RecordPayment, state: PaymentState): PaymentEvent[] {
   const input = validateFields({
     payment_id: entityId(command.data.payment_id),
@@ -94,6 +105,7 @@ function recordPayment(command: RecordPayment, state: PaymentState): PaymentEven
     source: oneOf(command.data.source, PAYMENT_SOURCES),
     source_ref: optional(command.data.source_ref, (raw) => text(raw, SOURCE_REF_MAX)),
   });
+  const provisional = command.data.provisional === true;
   const facts = {
     customerId: input.customer_id,
     paymentDate: input.payment_date,
@@ -101,7 +113,22 @@ function recordPayment(command: RecordPayment, state: PaymentState): PaymentEven
   };
   if (state.exists) {
     const payment = requirePayment(state, input.payment_id);
-    if (sameFacts(payment.original, facts)) return [];
+    if (sameFacts(payment.original, facts) || sameFacts(payment, facts) || provisional) return [];
+    if (payment.provisional && !payment.voided) {
+      requireCoversDeductions(payment, input.amount);
+      const data = { ...input, amount: formatCents(input.amount) };
+      return [
+        {
+          type: 'PaymentCorrected',
+          data: {
+            payment_id: data.payment_id,
+            customer_id: data.customer_id,
+            payment_date: data.payment_date,
+            amount: data.amount,
+          },
+        },
+      ];
+    }
     throw new ConflictError(
       'payment',
       { payment_id: input.payment_id },
@@ -115,8 +142,36 @@ function recordPayment(command: RecordPayment, state: PaymentState): PaymentEven
     amount: formatCents(input.amount),
     source: input.source,
     ...(input.source_ref === undefined ? {} : { source_ref: input.source_ref }),
+    ...(provisional ? { provisional: true as const } : {}),
   };
   return [{ type: 'PaymentRecorded', data }];
+}
+
+/** A new amount must still cover what refunds and chargebacks took off. */
+function requireCoversDeductions(payment: RecordedPayment, amount: number): void {
+  const deducted = payment.refundedCents + payment.disputedCents;
+  if (amount < deducted) {
+    throw new RuleViolationError(
+      'correction_below_refunds',
+      `amount ${formatCents(amount)} is less than the ${formatCents(deducted)} already ` +
+        'refunded or withdrawn by chargebacks',
+    );
+  }
+}
+
+/** Refunds may take the net to 0, never below (chargebacks count against it too). */
+function requireRefundFits(payment: RecordedPayment, addedCents: number): void {
+  const net = netCentsOf(payment);
+  if (addedCents > net) {
+    throw new RuleViolationError(
+      'refund_exceeds_payment',
+      `refunds would total ${formatCents(payment.refundedCents + addedCents)}, more than the ` +
+        `payment's ${formatCents(payment.amountCents)}` +
+        (payment.disputedCents > 0
+          ? ` less ${formatCents(payment.disputedCents)} withdrawn by chargebacks`
+          : ''),
+    );
+  }
 }
 
 /** A repeated refund id is a re-delivery: [] with the same amount, a conflict otherwise. */
@@ -129,21 +184,124 @@ function refundPayment(command: RefundPayment, state: PaymentState): PaymentEven
   const payment = requirePayment(state, input.payment_id);
   const earlier = payment.refunds.get(input.refund_id);
   if (earlier !== undefined) {
-    if (earlier === input.amount) return [];
+    // A refund reversed before its creation arrived (or since) stays reversed.
+    if (earlier.amountCents === input.amount || earlier.reversed) return [];
     const key = { payment_id: input.payment_id, refund_id: input.refund_id };
     throw new ConflictError('refund', key, 'already recorded with a different amount');
   }
   requireNotVoided(payment, 'refunded');
-  const total = payment.refundedCents + input.amount;
-  if (total > payment.amountCents) {
-    throw new RuleViolationError(
-      'refund_exceeds_payment',
-      `refunds would total ${formatCents(total)}, more than the payment's ` +
-        formatCents(payment.amountCents),
-    );
-  }
-  const data = { ...input, amount: formatCents(input.amount) };
+  // Part of it may be in the net already, through a refunded total that named no refund.
+  const covered = Math.min(input.amount, payment.unattributedCents);
+  requireRefundFits(payment, input.amount - covered);
+  const data = {
+    ...input,
+    amount: formatCents(input.amount),
+    ...(covered > 0 ? { covered: formatCents(covered) } : {}),
+  };
   return [{ type: 'PaymentRefunded', data }];
+}
+
+/**
+ * A processor's refunded total: the rise over the refunds known (each by id, and earlier
+ * totals) is one unattributed refund; a total at or below what is known changes nothing (a
+ * failed refund comes back by its own event, by id).
+ */
+function reportRefundedTotal(command: ReportRefundedTotal, state: PaymentState): PaymentEvent[] {
+  const input = validateFields({
+    payment_id: entityId(command.data.payment_id),
+    refunded_total: money(command.data.refunded_total, 'non-negative'),
+  });
+  const payment = requirePayment(state, input.payment_id);
+  const rise = input.refunded_total - payment.refundedCents;
+  if (rise <= 0) return [];
+  requireNotVoided(payment, 'refunded');
+  requireRefundFits(payment, rise);
+  const data = {
+    payment_id: input.payment_id,
+    refund_id: `total:${formatCents(input.refunded_total)}`,
+    amount: formatCents(rise),
+    unattributed: true as const,
+  };
+  return [{ type: 'PaymentRefunded', data }];
+}
+
+/**
+ * A refund that failed or was canceled. Recorded: its amount goes back on the net. Known only
+ * through a refunded total: as much of the unattributed amount as it accounts for. Not known
+ * at all (its failure arrived first): remembered with nothing to put back, so its creation,
+ * arriving later, records nothing.
+ */
+function reverseRefund(command: ReverseRefund, state: PaymentState): PaymentEvent[] {
+  const input = validateFields({
+    payment_id: entityId(command.data.payment_id),
+    refund_id: entityId(command.data.refund_id),
+    amount: money(command.data.amount, 'non-negative'),
+    reason: text(command.data.reason, REVERSAL_REASON_MAX),
+  });
+  const payment = requirePayment(state, input.payment_id);
+  const earlier = payment.refunds.get(input.refund_id);
+  if (earlier?.reversed === true) return [];
+  const base = { payment_id: input.payment_id, refund_id: input.refund_id, reason: input.reason };
+  if (earlier !== undefined) {
+    return [
+      {
+        type: 'PaymentRefundReversed',
+        data: { ...base, amount: formatCents(earlier.amountCents) },
+      },
+    ];
+  }
+  const fromTotal = Math.min(input.amount, payment.unattributedCents);
+  return [
+    {
+      type: 'PaymentRefundReversed',
+      data: {
+        ...base,
+        amount: formatCents(fromTotal),
+        ...(fromTotal > 0 ? { from_total: true as const } : {}),
+      },
+    },
+  ];
+}
+
+/**
+ * A chargeback's funds withdrawn, once per dispute (a re-delivery is a no-op): the net drops
+ * by the amount, never below 0, so what is recorded is what was applied.
+ */
+function disputePayment(command: DisputePayment, state: PaymentState): PaymentEvent[] {
+  const input = validateFields({
+    payment_id: entityId(command.data.payment_id),
+    dispute_id: entityId(command.data.dispute_id),
+    amount: money(command.data.amount, 'non-negative'),
+  });
+  const payment = requirePayment(state, input.payment_id);
+  if (payment.disputes.has(input.dispute_id)) return [];
+  const applied = Math.min(input.amount, Math.max(0, netCentsOf(payment)));
+  const data = { ...input, amount: formatCents(applied) };
+  return [{ type: 'PaymentDisputed', data }];
+}
+
+/**
+ * A won chargeback's funds reinstated, once per dispute, at most what it withdrew.
+ * @throws NotFoundError when no withdrawal of this dispute is recorded (yet).
+ */
+function reinstateDispute(command: ReinstateDispute, state: PaymentState): PaymentEvent[] {
+  const input = validateFields({
+    payment_id: entityId(command.data.payment_id),
+    dispute_id: entityId(command.data.dispute_id),
+    amount: money(command.data.amount, 'non-negative'),
+  });
+  const payment = requirePayment(state, input.payment_id);
+  const dispute = payment.disputes.get(input.dispute_id);
+  if (dispute === undefined) {
+    throw new NotFoundError('dispute', {
+      payment_id: input.payment_id,
+      dispute_id: input.dispute_id,
+    });
+  }
+  if (dispute.reinstatedCents > 0) return [];
+  const applied = Math.min(input.amount, dispute.withdrawnCents);
+  const data = { ...input, amount: formatCents(applied) };
+  return [{ type: 'PaymentDisputeReinstated', data }];
 }
 
 function correctPayment(command: CorrectPayment, state: PaymentState): PaymentEvent[] {
@@ -153,13 +311,7 @@ function correctPayment(command: CorrectPayment, state: PaymentState): PaymentEv
   });
   const payment = requirePayment(state, input.payment_id);
   requireNotVoided(payment, 'corrected');
-  if (input.amount < payment.refundedCents) {
-    throw new RuleViolationError(
-      'correction_below_refunds',
-      `amount ${formatCents(input.amount)} is less than the ` +
-        `${formatCents(payment.refundedCents)} already refunded`,
-    );
-  }
+  requireCoversDeductions(payment, input.amount);
   const facts = {
     customerId: input.customer_id,
     paymentDate: input.payment_date,
@@ -185,6 +337,14 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       return recordPayment(command, state);
     case 'RefundPayment':
       return refundPayment(command, state);
+    case 'ReportRefundedTotal':
+      return reportRefundedTotal(command, state);
+    case 'ReverseRefund':
+      return reverseRefund(command, state);
+    case 'DisputePayment':
+      return disputePayment(command, state);
+    case 'ReinstateDispute':
+      return reinstateDispute(command, state);
     case 'CorrectPayment':
       return correctPayment(command, state);
     case 'VoidPayment':

@@ -178,6 +178,188 @@ describe('RefundPayment', () => {
   });
 });
 
+describe('provisional recordings (a payment intent or invoice before its charge)', () => {
+  const provisional: RecordPayment = {
+    type: 'RecordPayment',
+    data: { ...record.data, payment_date: '2020-01-31', source: 'stripe', provisional: true },
+  };
+  const provisionallyRecorded: PaymentEvent = {
+    type: 'PaymentRecorded',
+    data: { ...recorded.data, payment_date: '2020-01-31', source: 'stripe', provisional: true },
+  };
+  const charge: RecordPayment = {
+    type: 'RecordPayment',
+    data: { ...record.data, payment_date: '2020-02-01', source: 'stripe' },
+  };
+
+  it('the charge corrects provisional facts to its own, once', () => {
+    given([provisionallyRecorded])
+      .when(charge)
+      .then([
+        {
+          type: 'PaymentCorrected',
+          data: {
+            payment_id: 'p-1',
+            customer_id: 'c-1',
+            payment_date: '2020-02-01',
+            amount: '100.00',
+          },
+        },
+      ]);
+    const corrected: PaymentEvent = {
+      type: 'PaymentCorrected',
+      data: { payment_id: 'p-1', customer_id: 'c-1', payment_date: '2020-02-01', amount: '100.00' },
+    };
+    given([provisionallyRecorded, corrected]).when(charge).thenNothing();
+    given([provisionallyRecorded, corrected]).when(provisional).thenNothing();
+  });
+
+  it('a provisional recording never changes a payment the charge recorded', () => {
+    const byCharge: PaymentEvent = {
+      type: 'PaymentRecorded',
+      data: { ...recorded.data, payment_date: '2020-02-01', source: 'stripe' },
+    };
+    given([byCharge]).when(provisional).thenNothing();
+  });
+});
+
+describe('ReportRefundedTotal (a refunded total that lists no refunds)', () => {
+  const total = (refunded_total: string) =>
+    ({ type: 'ReportRefundedTotal', data: { payment_id: 'p-1', refunded_total } }) as const;
+  const unattributed = (amount: string, totalText: string): PaymentEvent => ({
+    type: 'PaymentRefunded',
+    data: { payment_id: 'p-1', refund_id: `total:${totalText}`, amount, unattributed: true },
+  });
+
+  it('records the rise over what is known, and nothing for the same total again', () => {
+    given([recorded])
+      .when(total('25'))
+      .then([unattributed('25.00', '25.00')]);
+    given([recorded, unattributed('25.00', '25.00')])
+      .when(total('25.00'))
+      .thenNothing();
+    given([recorded, unattributed('25.00', '25.00')])
+      .when(total('40'))
+      .then([unattributed('15.00', '40.00')]);
+  });
+
+  it('counts refunds known by id: their own total adds nothing', () => {
+    given([recorded, refunded('re_1', '30.00')])
+      .when(total('30'))
+      .thenNothing();
+  });
+
+  it('a refund arriving by id after the total is covered by it, not counted twice', () => {
+    given([recorded, unattributed('25.00', '25.00')])
+      .when({ type: 'RefundPayment', data: { payment_id: 'p-1', refund_id: 're_1', amount: '25' } })
+      .then([
+        {
+          type: 'PaymentRefunded',
+          data: { payment_id: 'p-1', refund_id: 're_1', amount: '25.00', covered: '25.00' },
+        },
+      ]);
+  });
+
+  it('refuses a total above the payment', () => {
+    given([recorded]).when(total('100.01')).thenThrows(RuleViolationError);
+  });
+});
+
+describe('ReverseRefund', () => {
+  const reverse = (refund_id: string, amount: string) =>
+    ({
+      type: 'ReverseRefund',
+      data: { payment_id: 'p-1', refund_id, amount, reason: 'refund failed' },
+    }) as const;
+  const reversed = (refund_id: string, amount: string, fromTotal = false): PaymentEvent => ({
+    type: 'PaymentRefundReversed',
+    data: {
+      payment_id: 'p-1',
+      refund_id,
+      amount,
+      reason: 'refund failed',
+      ...(fromTotal ? { from_total: true as const } : {}),
+    },
+  });
+
+  it('puts a recorded refund back, once', () => {
+    given([recorded, refunded('re_1', '25.00')])
+      .when(reverse('re_1', '25'))
+      .then([reversed('re_1', '25.00')]);
+    given([recorded, refunded('re_1', '25.00'), reversed('re_1', '25.00')])
+      .when(reverse('re_1', '25'))
+      .thenNothing();
+  });
+
+  it('a failure that arrives before the refund is remembered: the refund then records nothing', () => {
+    given([recorded])
+      .when(reverse('re_1', '25'))
+      .then([reversed('re_1', '0.00')]);
+    given([recorded, reversed('re_1', '0.00')])
+      .when({ type: 'RefundPayment', data: { payment_id: 'p-1', refund_id: 're_1', amount: '25' } })
+      .thenNothing();
+  });
+
+  it('a refund known only through a total comes off the unattributed amount', () => {
+    const viaTotal: PaymentEvent = {
+      type: 'PaymentRefunded',
+      data: { payment_id: 'p-1', refund_id: 'total:25.00', amount: '25.00', unattributed: true },
+    };
+    given([recorded, viaTotal])
+      .when(reverse('re_1', '25'))
+      .then([reversed('re_1', '25.00', true)]);
+  });
+});
+
+describe('DisputePayment and ReinstateDispute (chargebacks)', () => {
+  const dispute = (amount: string) =>
+    ({ type: 'DisputePayment', data: { payment_id: 'p-1', dispute_id: 'dp_1', amount } }) as const;
+  const reinstate = (amount: string) =>
+    ({
+      type: 'ReinstateDispute',
+      data: { payment_id: 'p-1', dispute_id: 'dp_1', amount },
+    }) as const;
+  const disputed = (amount: string): PaymentEvent => ({
+    type: 'PaymentDisputed',
+    data: { payment_id: 'p-1', dispute_id: 'dp_1', amount },
+  });
+  const reinstated = (amount: string): PaymentEvent => ({
+    type: 'PaymentDisputeReinstated',
+    data: { payment_id: 'p-1', dispute_id: 'dp_1', amount },
+  });
+
+  it('withdraws at most the net, once per dispute', () => {
+    given([recorded])
+      .when(dispute('100'))
+      .then([disputed('100.00')]);
+    given([recorded, refunded('re_1', '30.00')])
+      .when(dispute('100'))
+      .then([disputed('70.00')]);
+    given([recorded, disputed('100.00')])
+      .when(dispute('100'))
+      .thenNothing();
+  });
+
+  it('reinstates at most what was withdrawn, once; before any withdrawal it is not found', () => {
+    given([recorded, refunded('re_1', '30.00'), disputed('70.00')])
+      .when(reinstate('100'))
+      .then([reinstated('70.00')]);
+    given([recorded, disputed('100.00'), reinstated('100.00')])
+      .when(reinstate('100'))
+      .thenNothing();
+    given([recorded]).when(reinstate('100')).thenThrows(NotFoundError);
+  });
+
+  it('a refund cannot take the net below 0 once funds are withdrawn', () => {
+    given([recorded, disputed('80.00')])
+      .when({
+        type: 'RefundPayment',
+        data: { payment_id: 'p-1', refund_id: 're_1', amount: '20.01' },
+      })
+      .thenThrows(RuleViolationError, (error) => expect(error.rule).toBe('refund_exceeds_payment'));
+  });
+});
+
 describe('CorrectPayment', () => {
   const correct = (amount: string) =>
     ({

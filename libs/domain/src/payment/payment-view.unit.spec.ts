@@ -44,8 +44,27 @@ describe('paymentView', () => {
       paymentDate: '2019-12-31',
       amountCents: 9000,
       refundedCents: 1550,
+      disputedCents: 0,
       voided: true,
     });
+  });
+
+  it('puts a reversed refund and a reinstated chargeback back on the net', () => {
+    const view = paymentView([
+      recorded,
+      { type: 'PaymentRefunded', data: { payment_id: 'p-1', refund_id: 'r-1', amount: '25.00' } },
+      {
+        type: 'PaymentRefundReversed',
+        data: { payment_id: 'p-1', refund_id: 'r-1', amount: '25.00', reason: 'failed' },
+      },
+      { type: 'PaymentDisputed', data: { payment_id: 'p-1', dispute_id: 'dp-1', amount: '40.00' } },
+      { type: 'PaymentDisputed', data: { payment_id: 'p-1', dispute_id: 'dp-2', amount: '7.00' } },
+      {
+        type: 'PaymentDisputeReinstated',
+        data: { payment_id: 'p-1', dispute_id: 'dp-1', amount: '40.00' },
+      },
+    ]);
+    expect(view).toMatchObject({ refundedCents: 0, disputedCents: 700 });
   });
 
   it('calls a stream corrupt when it does not start with PaymentRecorded or records twice', () => {

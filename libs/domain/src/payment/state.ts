@@ -10,22 +10,45 @@ export interface PaymentFacts {
   readonly amountCents: Cents;
 }
 
+/** A refund by id: its amount, and whether it failed or was canceled since. */
+export interface RefundEntry {
+  readonly amountCents: Cents;
+  readonly reversed: boolean;
+}
+
+/** A chargeback by id: what was withdrawn from the net and what was put back since. */
+export interface DisputeEntry {
+  readonly withdrawnCents: Cents;
+  readonly reinstatedCents: Cents;
+}
+
 export interface RecordedPayment extends PaymentFacts {
   readonly exists: true;
   readonly paymentId: string;
   readonly source: PaymentSource;
+  /** The facts came from a related object (PaymentRecorded.provisional), not yet the charge. */
+  readonly provisional: boolean;
   /**
    * The facts as first recorded. A re-delivery (the same file uploaded again, a webhook
    * retried) is compared with these, not with the corrected facts, so that it stays a no-op
    * after a correction instead of turning into a conflict.
    */
   readonly original: PaymentFacts;
-  /** Sum of all refunds. */
+  /** What refunds take off the net: the refunds not reversed, and the unattributed amount. */
   readonly refundedCents: Cents;
-  /** Amount of each refund by refund id: a repeated refund id is a re-delivery. */
-  readonly refunds: ReadonlyMap<string, Cents>;
+  /** Every refund by id, reversed ones included: a repeated refund id is a re-delivery. */
+  readonly refunds: ReadonlyMap<string, RefundEntry>;
+  /** Refunded per a processor's total but not yet tied to a refund id (ReportRefundedTotal). */
+  readonly unattributedCents: Cents;
+  /** What chargebacks take off the net now: withdrawn less reinstated. */
+  readonly disputedCents: Cents;
+  readonly disputes: ReadonlyMap<string, DisputeEntry>;
   readonly voided: boolean;
 }
+
+/** amount − refunds − chargebacks: what the payment is worth to its cohort. */
+export const netCentsOf = (payment: RecordedPayment): Cents =>
+  payment.amountCents - payment.refundedCents - payment.disputedCents;
 
 export type PaymentState = { readonly exists: false } | RecordedPayment;
 
@@ -52,25 +75,85 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
         exists: true,
         paymentId: event.data.payment_id,
         source: event.data.source,
+        provisional: event.data.provisional === true,
         ...facts,
         original: facts,
         refundedCents: 0,
         refunds: new Map(),
+        unattributedCents: 0,
+        disputedCents: 0,
+        disputes: new Map(),
         voided: false,
       };
     }
     case 'PaymentRefunded': {
       const payment = requireRecorded(state, event);
       const cents = storedCents(event.data.amount);
+      if (event.data.unattributed === true) {
+        return {
+          ...payment,
+          refundedCents: payment.refundedCents + cents,
+          unattributedCents: payment.unattributedCents + cents,
+        };
+      }
+      const covered = event.data.covered === undefined ? 0 : storedCents(event.data.covered);
       return {
         ...payment,
-        refundedCents: payment.refundedCents + cents,
-        refunds: new Map(payment.refunds).set(event.data.refund_id, cents),
+        refundedCents: payment.refundedCents + cents - covered,
+        unattributedCents: payment.unattributedCents - covered,
+        refunds: new Map(payment.refunds).set(event.data.refund_id, {
+          amountCents: cents,
+          reversed: false,
+        }),
+      };
+    }
+    case 'PaymentRefundReversed': {
+      const payment = requireRecorded(state, event);
+      const cents = storedCents(event.data.amount);
+      const known = payment.refunds.get(event.data.refund_id);
+      return {
+        ...payment,
+        refundedCents: payment.refundedCents - cents,
+        unattributedCents:
+          event.data.from_total === true
+            ? payment.unattributedCents - cents
+            : payment.unattributedCents,
+        refunds: new Map(payment.refunds).set(event.data.refund_id, {
+          amountCents: known?.amountCents ?? cents,
+          reversed: true,
+        }),
+      };
+    }
+    case 'PaymentDisputed': {
+      const payment = requireRecorded(state, event);
+      const cents = storedCents(event.data.amount);
+      const earlier = payment.disputes.get(event.data.dispute_id);
+      return {
+        ...payment,
+        disputedCents: payment.disputedCents + cents,
+        disputes: new Map(payment.disputes).set(event.data.dispute_id, {
+          withdrawnCents: (earlier?.withdrawnCents ?? 0) + cents,
+          reinstatedCents: earlier?.reinstatedCents ?? 0,
+        }),
+      };
+    }
+    case 'PaymentDisputeReinstated': {
+      const payment = requireRecorded(state, event);
+      const cents = storedCents(event.data.amount);
+      const earlier = payment.disputes.get(event.data.dispute_id);
+      return {
+        ...payment,
+        disputedCents: payment.disputedCents - cents,
+        disputes: new Map(payment.disputes).set(event.data.dispute_id, {
+          withdrawnCents: earlier?.withdrawnCents ?? 0,
+          reinstatedCents: (earlier?.reinstatedCents ?? 0) + cents,
+        }),
       };
     }
     case 'PaymentCorrected':
       return {
         ...requireRecorded(state, event),
+        provisional: false,
         customerId: event.data.customer_id,
         paymentDate: event.data.payment_date,
         amountCents: storedCents(event.data.amount),

@@ -10,6 +10,7 @@ export interface PaymentView {
   readonly paymentDate: string;
   readonly amountCents: Cents;
   readonly refundedCents: Cents;
+  readonly disputedCents: Cents;
   readonly voided: boolean;
 }
 
@@ -23,6 +24,7 @@ export function paymentView(events: readonly PaymentEvent[]): PaymentView | null
     paymentDate: state.paymentDate,
     amountCents: state.amountCents,
     refundedCents: state.refundedCents,
+    disputedCents: state.disputedCents,
     voided: state.voided,
   };
 }

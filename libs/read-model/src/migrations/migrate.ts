@@ -2,11 +2,15 @@ import { type MigrationSet, runMigrations } from '@cvf/event-store';
 import type { Pool } from 'pg';
 import { DEFAULT_READ_MODEL_SCHEMA } from '../sql';
 import { createReadModel } from './001-create-read-model';
+import { addPaymentDisputes } from './002-payment-disputes';
 
 /** The read models' tables, applied inside each read-model schema (`s` is its quoted name). */
 export const READ_MODEL_MIGRATIONS: MigrationSet = {
   name: 'read_model',
-  migrations: [{ id: '001-create-read-model', sql: createReadModel }],
+  migrations: [
+    { id: '001-create-read-model', sql: createReadModel },
+    { id: '002-payment-disputes', sql: addPaymentDisputes },
+  ],
 };
 
 /**

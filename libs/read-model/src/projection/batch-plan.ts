@@ -233,6 +233,7 @@ class PlanBuilder {
         paymentMonth: storedDateMonth(payment_date),
         amountCents: wire.storedCents(amount),
         refundedCents: 0,
+        disputedCents: 0,
         voided: false,
         source,
         recordedAt,
@@ -245,18 +246,43 @@ class PlanBuilder {
     if (!inserted) {
       patch = ofCompany.patches.get(paymentId);
       if (!patch) {
-        patch = { companyId, paymentId, refundCents: 0, correction: null, voided: false };
+        patch = {
+          companyId,
+          paymentId,
+          refundCents: 0,
+          disputeCents: 0,
+          correction: null,
+          voided: false,
+        };
         ofCompany.patches.set(paymentId, patch);
         this.paymentPatches.push(patch);
       }
     }
+    const addRefund = (cents: number) => {
+      if (inserted) inserted.refundedCents += cents;
+      else if (patch) patch.refundCents += cents;
+    };
+    const addDispute = (cents: number) => {
+      if (inserted) inserted.disputedCents += cents;
+      else if (patch) patch.disputeCents += cents;
+    };
     switch (event.type) {
       case 'PaymentRefunded': {
-        const cents = wire.storedCents(event.data.amount);
-        if (inserted) inserted.refundedCents += cents;
-        else if (patch) patch.refundCents += cents;
+        const { amount, covered } = event.data;
+        addRefund(
+          wire.storedCents(amount) - (covered === undefined ? 0 : wire.storedCents(covered)),
+        );
         return;
       }
+      case 'PaymentRefundReversed':
+        addRefund(-wire.storedCents(event.data.amount));
+        return;
+      case 'PaymentDisputed':
+        addDispute(wire.storedCents(event.data.amount));
+        return;
+      case 'PaymentDisputeReinstated':
+        addDispute(-wire.storedCents(event.data.amount));
+        return;
       case 'PaymentCorrected': {
         const correction = {
           customerId: event.data.customer_id,
@@ -272,6 +298,8 @@ class PlanBuilder {
         if (inserted) inserted.voided = true;
         else if (patch) patch.voided = true;
         return;
+      default:
+        throw new Error(`unknown payment event ${(event satisfies never as PaymentEvent).type}`);
     }
   }
 

@@ -55,6 +55,7 @@ describe('planBatch', () => {
         paymentMonth: jan,
         amountCents: 9_000,
         refundedCents: 1_550,
+        disputedCents: 0,
         voided: false,
         source: 'csv',
       }),
@@ -81,7 +82,46 @@ describe('planBatch', () => {
       new Map(),
     );
     expect(plan.paymentPatches).toEqual([
-      { companyId: 'acme', paymentId: 'p0', refundCents: 300, correction: null, voided: true },
+      {
+        companyId: 'acme',
+        paymentId: 'p0',
+        refundCents: 300,
+        disputeCents: 0,
+        correction: null,
+        voided: true,
+      },
+    ]);
+  });
+
+  it('nets reversals, covered refunds, chargebacks and reinstatements into the patch', () => {
+    const plan = planBatch(
+      decoded([
+        paymentEvent('acme', 'p0', {
+          type: 'PaymentRefunded',
+          data: { payment_id: 'p0', refund_id: 'total:5.00', amount: '5.00', unattributed: true },
+        }),
+        // 3.00 of this refund was the total's already: it takes 1.00 more off.
+        paymentEvent('acme', 'p0', {
+          type: 'PaymentRefunded',
+          data: { payment_id: 'p0', refund_id: 're_1', amount: '4.00', covered: '3.00' },
+        }),
+        paymentEvent('acme', 'p0', {
+          type: 'PaymentRefundReversed',
+          data: { payment_id: 'p0', refund_id: 're_1', amount: '4.00', reason: 'failed' },
+        }),
+        paymentEvent('acme', 'p0', {
+          type: 'PaymentDisputed',
+          data: { payment_id: 'p0', dispute_id: 'dp_1', amount: '10.00' },
+        }),
+        paymentEvent('acme', 'p0', {
+          type: 'PaymentDisputeReinstated',
+          data: { payment_id: 'p0', dispute_id: 'dp_1', amount: '6.00' },
+        }),
+      ]),
+      new Map(),
+    );
+    expect(plan.paymentPatches).toEqual([
+      expect.objectContaining({ paymentId: 'p0', refundCents: 200, disputeCents: 400 }),
     ]);
   });
 

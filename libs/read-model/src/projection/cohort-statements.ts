@@ -85,7 +85,7 @@ export async function monthlySums(
     payment_count: number;
   }>(
     `SELECT p.company_id, p.customer_id, p.payment_month,
-            sum(p.amount_cents - p.refunded_cents)::text AS net_cents,
+            sum(p.amount_cents - p.refunded_cents - p.disputed_cents)::text AS net_cents,
             count(*)::int AS payment_count
      FROM ${s}.payments p
      JOIN unnest($1::text[], $2::text[]) AS m(company_id, customer_id)
@@ -178,7 +178,7 @@ export async function deriveCohortsFromPayments(db: Queryable, s: string): Promi
   await db.query(
     `INSERT INTO ${s}.cohort_totals (company_id, cohort_month, payment_month, net_cents, payment_count)
      SELECT p.company_id, c.cohort_month, p.payment_month,
-            sum(p.amount_cents - p.refunded_cents), count(*)
+            sum(p.amount_cents - p.refunded_cents - p.disputed_cents), count(*)
      FROM ${s}.payments p JOIN ${s}.customers c USING (company_id, customer_id)
      WHERE NOT p.voided
      GROUP BY p.company_id, c.cohort_month, p.payment_month`,

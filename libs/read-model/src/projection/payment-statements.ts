@@ -21,9 +21,9 @@ export async function insertPayments(
   if (rows.length === 0) return { removed: [], added };
   await client.query(
     `INSERT INTO ${s}.payments (company_id, payment_id, customer_id, payment_date, payment_month,
-       amount_cents, refunded_cents, voided, source, recorded_at)
+       amount_cents, refunded_cents, disputed_cents, voided, source, recorded_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::int[],
-       $6::bigint[], $7::bigint[], $8::bool[], $9::text[], $10::timestamptz[])`,
+       $6::bigint[], $7::bigint[], $8::bigint[], $9::bool[], $10::text[], $11::timestamptz[])`,
     [
       pgArray(rows.map((r) => r.companyId)),
       pgArray(rows.map((r) => r.paymentId)),
@@ -32,6 +32,7 @@ export async function insertPayments(
       pgArray(rows.map((r) => r.paymentMonth)),
       pgArray(rows.map((r) => r.amountCents)),
       pgArray(rows.map((r) => r.refundedCents)),
+      pgArray(rows.map((r) => r.disputedCents)),
       pgArray(rows.map((r) => r.voided)),
       pgArray(rows.map((r) => r.source)),
       pgArray(rows.map((r) => r.recordedAt)),
@@ -43,7 +44,7 @@ export async function insertPayments(
       companyId: r.companyId,
       customerId: r.customerId,
       paymentMonth: r.paymentMonth,
-      netCents: r.amountCents - r.refundedCents,
+      netCents: r.amountCents - r.refundedCents - r.disputedCents,
     });
   }
   return { removed: [], added };
@@ -75,14 +76,14 @@ export async function patchPayments(
   if (patches.length === 0) return changes;
   const result = await client.query<PatchedRow>(
     `WITH patch AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::date[],
-         $6::int[], $7::bigint[], $8::bool[])
-         AS x(company_id, payment_id, refund_cents, customer_id, payment_date, payment_month,
-              amount_cents, voided)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],
+         $6::date[], $7::int[], $8::bigint[], $9::bool[])
+         AS x(company_id, payment_id, refund_cents, dispute_cents, customer_id, payment_date,
+              payment_month, amount_cents, voided)
      ),
      before AS (
        SELECT p.company_id, p.payment_id, p.customer_id, p.payment_month, p.voided,
-              p.amount_cents - p.refunded_cents AS net_cents
+              p.amount_cents - p.refunded_cents - p.disputed_cents AS net_cents
        FROM ${s}.payments p JOIN patch x USING (company_id, payment_id)
      )
      UPDATE ${s}.payments p SET
@@ -91,16 +92,18 @@ export async function patchPayments(
        payment_month  = COALESCE(x.payment_month, p.payment_month),
        amount_cents   = COALESCE(x.amount_cents, p.amount_cents),
        refunded_cents = p.refunded_cents + x.refund_cents,
+       disputed_cents = p.disputed_cents + x.dispute_cents,
        voided         = p.voided OR x.voided
      FROM patch x JOIN before b USING (company_id, payment_id)
      WHERE p.company_id = x.company_id AND p.payment_id = x.payment_id
      RETURNING p.company_id, b.customer_id AS before_customer, b.payment_month AS before_month,
        b.net_cents::text AS before_net, b.voided AS before_voided, p.customer_id,
-       p.payment_month, (p.amount_cents - p.refunded_cents)::text AS net_cents, p.voided`,
+       p.payment_month, (p.amount_cents - p.refunded_cents - p.disputed_cents)::text AS net_cents, p.voided`,
     [
       pgArray(patches.map((p) => p.companyId)),
       pgArray(patches.map((p) => p.paymentId)),
       pgArray(patches.map((p) => p.refundCents)),
+      pgArray(patches.map((p) => p.disputeCents)),
       pgArray(patches.map((p) => p.correction?.customerId ?? null)),
       pgArray(patches.map((p) => p.correction?.paymentDate ?? null)),
       pgArray(patches.map((p) => p.correction?.paymentMonth ?? null)),

@@ -66,7 +66,10 @@ describe('ReadModelProjection', () => {
 
   it('migrates idempotently, also when two processes start at once', async () => {
     const [first, second] = await Promise.all([migrateReadModel(pool), migrateReadModel(pool)]);
-    expect([...first.applied, ...second.applied]).toEqual(['001-create-read-model']);
+    expect([...first.applied, ...second.applied]).toEqual([
+      '001-create-read-model',
+      '002-payment-disputes',
+    ]);
     expect(await migrateReadModel(pool)).toEqual({ applied: [] });
     expect(() => new ReadModelProjection(pool, 'bad"name')).toThrow(RangeError);
   });

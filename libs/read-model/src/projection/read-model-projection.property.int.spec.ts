@@ -34,6 +34,8 @@ const paymentOp: fc.Arbitrary<PaymentOp> = fc.oneof(
       cents,
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), target }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dispute' as const), target, cents }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('void' as const), target }) },
 );
 

@@ -9,17 +9,24 @@ export interface PaymentRow {
   paymentDate: string;
   paymentMonth: MonthIndex;
   amountCents: number;
+  /** Refunds less reversals (PaymentRefunded, PaymentRefundReversed). */
   refundedCents: number;
+  /** Chargebacks withdrawn less reinstated (PaymentDisputed, PaymentDisputeReinstated). */
+  disputedCents: number;
   voided: boolean;
   readonly source: string;
   readonly recordedAt: string;
 }
 
-/** Changes to a payment recorded in an earlier batch; refunds add up, a correction replaces. */
+/**
+ * Changes to a payment recorded in an earlier batch; refund and dispute changes add up (a
+ * reversal or reinstatement is negative), a correction replaces.
+ */
 export interface PaymentPatch {
   readonly companyId: string;
   readonly paymentId: string;
   refundCents: number;
+  disputeCents: number;
   correction: {
     readonly customerId: string;
     readonly paymentDate: string;

@@ -106,7 +106,7 @@ export async function companySummary(
      CROSS JOIN LATERAL (
        SELECT count(*) FILTER (WHERE NOT voided)::int AS payments,
               count(*) FILTER (WHERE voided)::int AS voided_payments,
-              coalesce(sum(amount_cents - refunded_cents) FILTER (WHERE NOT voided), 0)::text
+              coalesce(sum(amount_cents - refunded_cents - disputed_cents) FILTER (WHERE NOT voided), 0)::text
                 AS net_cents
        FROM ${s}.payments WHERE company_id = $1) p`,
     [companyId],

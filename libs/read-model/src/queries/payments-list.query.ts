@@ -23,6 +23,7 @@ export interface PaymentListRow extends PaymentKey {
   readonly customerId: string;
   readonly amountCents: Cents;
   readonly refundedCents: Cents;
+  readonly disputedCents: Cents;
   readonly voided: boolean;
   readonly source: string;
   readonly recordedAt: string;
@@ -36,6 +37,7 @@ interface Row {
   payment_date: string;
   amount_cents: string;
   refunded_cents: string;
+  disputed_cents: string;
   voided: boolean;
   source: string;
   recorded_at: Date;
@@ -57,7 +59,8 @@ export async function listPayments(
   const s = quoteSchema(schema);
   const result = await db.query<Row>(
     `SELECT p.payment_id, p.customer_id, to_char(p.payment_date, 'YYYY-MM-DD') AS payment_date,
-            p.amount_cents::text, p.refunded_cents::text, p.voided, p.source, p.recorded_at,
+            p.amount_cents::text, p.refunded_cents::text,
+            p.disputed_cents::text, p.voided, p.source, p.recorded_at,
             c.cohort_month
      FROM ${s}.payments p
      LEFT JOIN ${s}.customers c ON c.company_id = p.company_id AND c.customer_id = p.customer_id
@@ -88,6 +91,7 @@ export async function listPayments(
     paymentDate: row.payment_date,
     amountCents: centsFromPg(row.amount_cents),
     refundedCents: centsFromPg(row.refunded_cents),
+    disputedCents: centsFromPg(row.disputed_cents),
     voided: row.voided,
     source: row.source,
     recordedAt: row.recorded_at.toISOString(),
@@ -125,7 +129,7 @@ export async function listCustomers(
      FROM ${s}.customers c
      CROSS JOIN LATERAL (
        SELECT count(*)::int AS payments,
-              coalesce(sum(p.amount_cents - p.refunded_cents), 0)::text AS net_cents
+              coalesce(sum(p.amount_cents - p.refunded_cents - p.disputed_cents), 0)::text AS net_cents
        FROM ${s}.payments p
        WHERE p.company_id = c.company_id AND p.customer_id = c.customer_id AND NOT p.voided
      ) t

@@ -142,6 +142,10 @@ export class SyntheticLog {
 export type PaymentOp =
   | { kind: 'record'; customer: number; month: number; day: number; cents: number }
   | { kind: 'refund'; target: number; cents: number }
+  /** Reverses the target's latest refund that is not reversed yet. */
+  | { kind: 'reverse'; target: number }
+  /** Withdraws up to `cents` by a chargeback, or reinstates the target's open one. */
+  | { kind: 'dispute'; target: number; cents: number }
   | { kind: 'correct'; target: number; customer: number; month: number; day: number; cents: number }
   | { kind: 'void'; target: number };
 
@@ -152,12 +156,28 @@ const dateOf = (month: number, day: number): string =>
 
 /** Valid payment events (the deciders' rules hold) from random operations. */
 export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): StreamEvent[] {
-  const payments: { id: string; amount: number; refunded: number; voided: boolean }[] = [];
+  const payments: {
+    id: string;
+    amount: number;
+    refunded: number;
+    refunds: { id: string; cents: number }[];
+    disputed: number;
+    dispute: { id: string; cents: number; reinstated: boolean } | null;
+    voided: boolean;
+  }[] = [];
   const events: StreamEvent[] = [];
   for (const op of ops) {
     if (op.kind === 'record') {
       const id = `p${payments.length}`;
-      payments.push({ id, amount: op.cents, refunded: 0, voided: false });
+      payments.push({
+        id,
+        amount: op.cents,
+        refunded: 0,
+        refunds: [],
+        disputed: 0,
+        dispute: null,
+        voided: false,
+      });
       events.push(
         paymentEvent(companyId, id, {
           type: 'PaymentRecorded',
@@ -175,17 +195,57 @@ export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): Str
     const target = payments[op.target % Math.max(payments.length, 1)];
     if (!target || target.voided) continue;
     if (op.kind === 'refund') {
-      const cents = Math.min(op.cents, target.amount - target.refunded);
+      const cents = Math.min(op.cents, target.amount - target.refunded - target.disputed);
       if (cents <= 0) continue;
       target.refunded += cents;
+      const refundId = randomUUID();
+      target.refunds.push({ id: refundId, cents });
       events.push(
         paymentEvent(companyId, target.id, {
           type: 'PaymentRefunded',
-          data: { payment_id: target.id, refund_id: randomUUID(), amount: formatCents(cents) },
+          data: { payment_id: target.id, refund_id: refundId, amount: formatCents(cents) },
+        }),
+      );
+    } else if (op.kind === 'reverse') {
+      const refund = target.refunds.pop();
+      if (!refund) continue;
+      target.refunded -= refund.cents;
+      events.push(
+        paymentEvent(companyId, target.id, {
+          type: 'PaymentRefundReversed',
+          data: {
+            payment_id: target.id,
+            refund_id: refund.id,
+            amount: formatCents(refund.cents),
+            reason: 'failed',
+          },
+        }),
+      );
+    } else if (op.kind === 'dispute') {
+      const open = target.dispute;
+      if (open && !open.reinstated) {
+        open.reinstated = true;
+        target.disputed -= open.cents;
+        events.push(
+          paymentEvent(companyId, target.id, {
+            type: 'PaymentDisputeReinstated',
+            data: { payment_id: target.id, dispute_id: open.id, amount: formatCents(open.cents) },
+          }),
+        );
+        continue;
+      }
+      const cents = Math.min(op.cents, target.amount - target.refunded - target.disputed);
+      const disputeId = randomUUID();
+      target.dispute = { id: disputeId, cents, reinstated: false };
+      target.disputed += cents;
+      events.push(
+        paymentEvent(companyId, target.id, {
+          type: 'PaymentDisputed',
+          data: { payment_id: target.id, dispute_id: disputeId, amount: formatCents(cents) },
         }),
       );
     } else if (op.kind === 'correct') {
-      target.amount = Math.max(op.cents, target.refunded);
+      target.amount = Math.max(op.cents, target.refunded + target.disputed);
       events.push(
         paymentEvent(companyId, target.id, {
           type: 'PaymentCorrected',
@@ -228,7 +288,7 @@ export function expectedCohortTotals(
     netPayments.push({
       customerId: view.customerId,
       paymentDate: view.paymentDate,
-      netCents: view.amountCents - view.refundedCents,
+      netCents: view.amountCents - view.refundedCents - view.disputedCents,
     });
   }
   return buildCohortTotals(netPayments);
