@@ -33,7 +33,7 @@ describe('POST /companies: register a company', () => {
     expect(reply.body).toEqual({ id: 'acme', ...writeResult('company-acme', 1, 1) });
     const events = await log.readStream('company-acme');
     expect(events.map((e) => [e.type, e.data])).toEqual([
-      ['CompanyRegistered', { name: 'Acme Analytics' }],
+      ['CompanyRegistered', { name: 'Acme Analytics', currency: 'USD', timezone: 'UTC' }],
     ]);
     // Headers a client sends cannot name the actor nor the correlation: the verified
     // credential and the request id (echoed on the answer) do.
@@ -68,7 +68,10 @@ describe('POST /companies: register a company', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(reply.body).toEqual({ id, ...writeResult(`company-${id}`, 1, 1) });
     expect(await log.facts(`company-${id}`)).toEqual([
-      { type: 'CompanyRegistered', data: { name: 'Anonymous Inc' } },
+      {
+        type: 'CompanyRegistered',
+        data: { name: 'Anonymous Inc', currency: 'USD', timezone: 'UTC' },
+      },
     ]);
   });
 
@@ -99,6 +102,34 @@ describe('POST /companies: register a company', () => {
     expect(blank.status).toBe(400);
     expect(blank.body.issues).toEqual([{ field: 'name', reason: 'is required' }]);
     expect(await log.readStream('company-nameless')).toEqual([]);
+  });
+
+  it('registers a currency and a time zone, and refuses unknown ones naming each field', async () => {
+    const eur = await request('POST', '/companies', {
+      id: 'berlin-co',
+      name: 'Berlin Co',
+      currency: 'EUR',
+      timezone: 'Europe/Berlin',
+    });
+    expect(eur.status).toBe(201);
+    expect(await log.facts('company-berlin-co')).toEqual([
+      {
+        type: 'CompanyRegistered',
+        data: { name: 'Berlin Co', currency: 'EUR', timezone: 'Europe/Berlin' },
+      },
+    ]);
+    const bad = await request('POST', '/companies', {
+      id: 'nowhere-co',
+      name: 'Nowhere',
+      currency: 'EURO',
+      timezone: 'Europe/Atlantis',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([
+      { field: 'currency', reason: expect.stringContaining('ISO 4217') },
+      { field: 'timezone', reason: expect.stringContaining('IANA') },
+    ]);
+    expect(await log.readStream('company-nowhere-co')).toEqual([]);
   });
 });
 

@@ -51,6 +51,8 @@ export class CompaniesReadController {
       data: page.map((row) => ({
         id: row.companyId,
         name: row.name,
+        currency: row.currency,
+        timezone: row.timezone,
         registered_at: row.registeredAt,
       })),
       next_cursor:
@@ -87,6 +89,8 @@ export class CompaniesReadController {
     return {
       id: companyId,
       name: company.name,
+      currency: company.currency,
+      timezone: company.timezone,
       registered_at: company.registeredAt,
       counts: {
         payments: counts.payments,

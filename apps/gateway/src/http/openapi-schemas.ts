@@ -104,12 +104,16 @@ export const metricsSchema = object({ ...metricsSummary, owed_by_month: monthlyA
 export const companySchema = object({
   id: text,
   name: { type: 'string', nullable: true },
+  currency: { type: 'string', description: 'ISO 4217: every amount of the company is in it' },
+  timezone: { type: 'string', description: 'IANA: processor timestamps become dates here' },
   registered_at: { type: 'string', nullable: true },
 });
 
 export const companyDetailSchema = object({
   id: text,
   name: { type: 'string', nullable: true },
+  currency: { type: 'string', description: 'ISO 4217: every amount of the company is in it' },
+  timezone: { type: 'string', description: 'IANA: processor timestamps become dates here' },
   registered_at: { type: 'string', nullable: true },
   counts: object(
     Object.fromEntries(

@@ -29,7 +29,14 @@ export class CompaniesController {
   ): Promise<WriteResult & { id: string }> {
     const id = body.id ?? randomUUID();
     const result = await this.commands.execute(
-      companyWrite(id, { type: 'RegisterCompany', data: { name: body.name } }, write),
+      companyWrite(
+        id,
+        {
+          type: 'RegisterCompany',
+          data: { name: body.name, currency: body.currency, timezone: body.timezone },
+        },
+        write,
+      ),
     );
     return { id, ...result };
   }

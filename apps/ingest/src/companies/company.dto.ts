@@ -15,6 +15,26 @@ export class RegisterCompanyDto {
   @ApiProperty({ example: 'Acme Analytics' })
   @IsString()
   name!: string;
+
+  @ApiPropertyOptional({
+    example: 'EUR',
+    default: 'USD',
+    description:
+      'ISO 4217; every amount of the company is in its minor unit. Fixed once registered.',
+  })
+  @IsOptional()
+  @IsString()
+  currency?: string;
+
+  @ApiPropertyOptional({
+    example: 'Europe/Berlin',
+    default: 'UTC',
+    description:
+      'IANA time zone: a processor timestamp (a webhook) becomes a date here. Fixed once registered.',
+  })
+  @IsOptional()
+  @IsString()
+  timezone?: string;
 }
 
 export class RenameCompanyDto {

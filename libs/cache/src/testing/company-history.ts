@@ -39,7 +39,10 @@ export class CompanyHistory {
   constructor(readonly companyId: string) {}
 
   register(name = 'Acme'): this {
-    return this.company({ type: 'CompanyRegistered', data: { name } });
+    return this.company({
+      type: 'CompanyRegistered',
+      data: { name, currency: 'USD', timezone: 'UTC' },
+    });
   }
   spend(month: string, planned: number, actual?: number): this {
     const known = this.spends.get(monthOf(month));

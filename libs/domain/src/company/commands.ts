@@ -7,7 +7,11 @@ import { type Command } from '../events/message';
  * validate differently, and a ValidationError names the field as the caller spelled it.
  */
 
-export type RegisterCompany = Command<'RegisterCompany', { name: string }>;
+/** `currency` defaults to USD, `timezone` to UTC; both are fixed once registered. */
+export type RegisterCompany = Command<
+  'RegisterCompany',
+  { name: string; currency?: string; timezone?: string }
+>;
 export type RenameCompany = Command<'RenameCompany', { name: string }>;
 
 interface TradeTermsInput {

@@ -1,11 +1,19 @@
 import { type CompanyEvent } from '../events/company-events';
 import { deciderSpecification } from '../events/decider-specification';
-import { ConflictError, NotFoundError, ValidationError } from '../events/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  RuleViolationError,
+  ValidationError,
+} from '../events/errors';
 import { companyDecider } from './index';
 
 const given = deciderSpecification(companyDecider);
 
-const registered: CompanyEvent = { type: 'CompanyRegistered', data: { name: 'Acme' } };
+const registered: CompanyEvent = {
+  type: 'CompanyRegistered',
+  data: { name: 'Acme', currency: 'USD', timezone: 'UTC' },
+};
 const trade2020_01: CompanyEvent = {
   type: 'TradeCreated',
   data: { cohort_month: '2020-01-01', sharing_percentage: '0.8', cash_cap: '500.00' },
@@ -29,6 +37,42 @@ describe('company registration', () => {
     given([registered])
       .when({ type: 'RegisterCompany', data: { name: 'Acme' } })
       .thenThrows(ConflictError);
+  });
+
+  it('registers a currency and a time zone, defaulting to USD and UTC', () => {
+    given([])
+      .when({
+        type: 'RegisterCompany',
+        data: { name: 'Gesellschaft', currency: 'EUR', timezone: 'Europe/Berlin' },
+      })
+      .then([
+        {
+          type: 'CompanyRegistered',
+          data: { name: 'Gesellschaft', currency: 'EUR', timezone: 'Europe/Berlin' },
+        },
+      ]);
+  });
+
+  it('refuses a currency whose minor unit is not a hundredth, rather than round it wrongly', () => {
+    for (const currency of ['JPY', 'KWD']) {
+      given([])
+        .when({ type: 'RegisterCompany', data: { name: 'Far', currency } })
+        .thenThrows(RuleViolationError, (error) =>
+          expect(error.rule).toBe('currency_not_supported'),
+        );
+    }
+  });
+
+  it('refuses an unknown currency or time zone, naming each', () => {
+    given([])
+      .when({
+        type: 'RegisterCompany',
+        data: { name: 'Acme', currency: 'usd', timezone: 'Mars/Olympus' },
+      })
+      .thenThrows(ValidationError, issuesOf(['currency', 'timezone']));
+    given([])
+      .when({ type: 'RegisterCompany', data: { name: 'Acme', currency: 'XYZ', timezone: 'UTC' } })
+      .thenThrows(ValidationError, issuesOf(['currency']));
   });
 
   it('refuses an empty or overlong name', () => {

@@ -5,7 +5,10 @@ import { companyDecider } from './index';
 
 const given = deciderSpecification(companyDecider);
 
-const registered: CompanyEvent = { type: 'CompanyRegistered', data: { name: 'Acme' } };
+const registered: CompanyEvent = {
+  type: 'CompanyRegistered',
+  data: { name: 'Acme', currency: 'USD', timezone: 'UTC' },
+};
 const threshold1: CompanyEvent = {
   type: 'ThresholdSet',
   data: { payment_period_month: 1, minimum_payment_percent: '0.25' },

@@ -1,19 +1,23 @@
 import { SCENARIOS } from '../engine/terms';
 import { type CompanyEvent } from '../events/company-events';
-import { ConflictError, NotFoundError } from '../events/errors';
+import { ConflictError, NotFoundError, RuleViolationError } from '../events/errors';
 import {
   churn,
+  currency,
   entityId,
   m0,
   minimumPaymentPercent,
   money,
   month,
   oneOf,
+  optional,
   period,
   sharingPercentage,
   text,
+  timeZone,
   validateFields,
 } from '../events/wire';
+import { currencyExponent, DEFAULT_CURRENCY, DEFAULT_TIME_ZONE } from '../shared/locale';
 import { formatCents, formatTermRatio } from '../shared/money';
 import { formatMonth } from '../shared/month';
 import {
@@ -41,6 +45,21 @@ import { type CompanyState, overrideKey } from './state';
 
 const COMPANY_NAME_MAX = 200;
 const OVERRIDE_REASON_MAX = 500;
+
+/**
+ * Amounts are computed and stored in hundredths today (money.ts): exact to the minor unit of a
+ * 2-decimal currency only. A company in JPY (0) or KWD (3) would be rounded to the wrong unit,
+ * so it is refused until money carries the currency's exponent.
+ */
+function requireComputableCurrency(code: string): void {
+  const exponent = currencyExponent(code);
+  if (exponent !== 2) {
+    throw new RuleViolationError(
+      'currency_not_supported',
+      `${code} has ${exponent} decimals; this version computes currencies with 2 decimals only`,
+    );
+  }
+}
 
 function requireRegistered(state: CompanyState): void {
   if (!state.registered) throw new NotFoundError('company');
@@ -174,9 +193,23 @@ function setPredictionAssumptions(
 export function decideCompany(command: CompanyCommand, state: CompanyState): CompanyEvent[] {
   switch (command.type) {
     case 'RegisterCompany': {
-      const { name } = validateFields({ name: text(command.data.name, COMPANY_NAME_MAX) });
+      const data = validateFields({
+        name: text(command.data.name, COMPANY_NAME_MAX),
+        currency: optional(command.data.currency, currency),
+        timezone: optional(command.data.timezone, timeZone),
+      });
       if (state.registered) throw new ConflictError('company', {}, 'is already registered');
-      return [{ type: 'CompanyRegistered', data: { name } }];
+      requireComputableCurrency(data.currency ?? DEFAULT_CURRENCY);
+      return [
+        {
+          type: 'CompanyRegistered',
+          data: {
+            name: data.name,
+            currency: data.currency ?? DEFAULT_CURRENCY,
+            timezone: data.timezone ?? DEFAULT_TIME_ZONE,
+          },
+        },
+      ];
     }
     case 'RenameCompany': {
       const { name } = validateFields({ name: text(command.data.name, COMPANY_NAME_MAX) });

@@ -9,6 +9,7 @@ import {
 } from '../engine/terms';
 import { type CompanyEvent } from '../events/company-events';
 import { storedCents, storedMonth, storedRatio } from '../events/wire';
+import { DEFAULT_CURRENCY, DEFAULT_TIME_ZONE } from '../shared/locale';
 import { type MonthIndex } from '../shared/month';
 
 /**
@@ -18,6 +19,10 @@ import { type MonthIndex } from '../shared/month';
 export interface CompanyState {
   readonly registered: boolean;
   readonly name: string | null;
+  /** ISO 4217; every amount of the company is in its minor unit. */
+  readonly currency: string;
+  /** IANA; a processor's timestamp becomes a date here. */
+  readonly timezone: string;
   readonly trades: ReadonlyMap<MonthIndex, Trade>;
   readonly spends: ReadonlyMap<MonthIndex, Spend>;
   /** By payment period. */
@@ -32,6 +37,8 @@ export interface CompanyState {
 export const initialCompanyState: CompanyState = {
   registered: false,
   name: null,
+  currency: DEFAULT_CURRENCY,
+  timezone: DEFAULT_TIME_ZONE,
   trades: new Map(),
   spends: new Map(),
   thresholds: new Map(),
@@ -59,7 +66,13 @@ function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
 export function evolveCompany(state: CompanyState, event: CompanyEvent): CompanyState {
   switch (event.type) {
     case 'CompanyRegistered':
-      return { ...state, registered: true, name: event.data.name };
+      return {
+        ...state,
+        registered: true,
+        name: event.data.name,
+        currency: event.data.currency,
+        timezone: event.data.timezone,
+      };
     case 'CompanyRenamed':
       return { ...state, name: event.data.name };
     case 'TradeCreated':

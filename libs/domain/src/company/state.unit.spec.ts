@@ -7,7 +7,7 @@ const fold = (events: CompanyEvent[]) => events.reduce(evolveCompany, initialCom
 describe('evolveCompany', () => {
   it('holds the terms in the engine types', () => {
     const state = fold([
-      { type: 'CompanyRegistered', data: { name: 'Acme' } },
+      { type: 'CompanyRegistered', data: { name: 'Acme', currency: 'USD', timezone: 'UTC' } },
       {
         type: 'TradeCreated',
         data: { cohort_month: '2020-01-01', sharing_percentage: '0.8', cash_cap: '500.00' },
@@ -65,7 +65,9 @@ describe('evolveCompany', () => {
   });
 
   it('never mutates the state it is given', () => {
-    const before = fold([{ type: 'CompanyRegistered', data: { name: 'Acme' } }]);
+    const before = fold([
+      { type: 'CompanyRegistered', data: { name: 'Acme', currency: 'USD', timezone: 'UTC' } },
+    ]);
     evolveCompany(before, {
       type: 'SpendPlanned',
       data: { cohort_month: '2020-01-01', planned_spend: '1.00' },

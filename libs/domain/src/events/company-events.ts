@@ -7,7 +7,14 @@ import { type Event } from './message';
  * periods as integers.
  */
 
-export type CompanyRegistered = Event<'CompanyRegistered', { name: string }>;
+/**
+ * v2 added `currency` (ISO 4217) and `timezone` (IANA); a v1 event reads as USD and UTC
+ * (schema.ts), which is what every company was before.
+ */
+export type CompanyRegistered = Event<
+  'CompanyRegistered',
+  { name: string; currency: string; timezone: string }
+>;
 export type CompanyRenamed = Event<'CompanyRenamed', { name: string }>;
 
 interface TradeTermsData {

@@ -1,3 +1,4 @@
+import { DEFAULT_CURRENCY, DEFAULT_TIME_ZONE } from '../shared/locale';
 import { formatCents } from '../shared/money';
 import { type DomainEvent, type DomainEventType, type EventData } from './domain-event';
 
@@ -47,8 +48,15 @@ const paymentRecordedV1ToV2: Upcaster = (data) => {
   };
 };
 
+/** CompanyRegistered v1 had a name only: every company was USD and UTC then. */
+const companyRegisteredV1ToV2: Upcaster = (data) => ({
+  name: requireString(data, 'name', 'CompanyRegistered v1'),
+  currency: DEFAULT_CURRENCY,
+  timezone: DEFAULT_TIME_ZONE,
+});
+
 const UPCASTERS: { readonly [T in DomainEventType]: readonly Upcaster[] } = {
-  CompanyRegistered: [],
+  CompanyRegistered: [companyRegisteredV1ToV2],
   CompanyRenamed: [],
   TradeCreated: [],
   TradeAmended: [],

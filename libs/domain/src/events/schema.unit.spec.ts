@@ -22,10 +22,11 @@ const metadata: Omit<EventMetadata, 'schema_version'> = {
 };
 
 describe('schema versions', () => {
-  it('has a current version for every event type, PaymentRecorded at 2 and the rest at 1', () => {
+  it('has a current version for every event type: PaymentRecorded and CompanyRegistered at 2, the rest at 1', () => {
     expect(Object.keys(CURRENT_SCHEMA_VERSION).sort()).toEqual([...DOMAIN_EVENT_TYPES].sort());
+    const second = ['PaymentRecorded', 'CompanyRegistered'];
     for (const type of DOMAIN_EVENT_TYPES) {
-      expect(CURRENT_SCHEMA_VERSION[type]).toBe(type === 'PaymentRecorded' ? 2 : 1);
+      expect(CURRENT_SCHEMA_VERSION[type]).toBe(second.includes(type) ? 2 : 1);
     }
   });
 });
@@ -39,6 +40,15 @@ describe('upcast', () => {
       amount: '1234.50',
       source: 'api',
     });
+  });
+
+  it('reads a CompanyRegistered v1 (a name only) as USD and UTC', () => {
+    expect(upcast('CompanyRegistered', 1, { name: 'Acme' })).toEqual({
+      name: 'Acme',
+      currency: 'USD',
+      timezone: 'UTC',
+    });
+    expect(() => upcast('CompanyRegistered', 1, {})).toThrow(EventSchemaError);
   });
 
   it('converts every whole number of cents exactly', () => {
@@ -81,7 +91,7 @@ describe('upcast', () => {
     expect(() => upcast('PaymentRecorded', 3, {})).toThrow(
       'PaymentRecorded: schema version 3 is newer than this code knows (2)',
     );
-    expect(() => upcast('CompanyRegistered', 2, { name: 'x' })).toThrow(EventSchemaError);
+    expect(() => upcast('CompanyRegistered', 3, { name: 'x' })).toThrow(EventSchemaError);
   });
 
   it('refuses a version that is not a positive integer, and data that is not an object', () => {
@@ -114,11 +124,14 @@ describe('upcast', () => {
 
 describe('envelopes', () => {
   it('stamps new events with the current schema version of their type', () => {
-    const envelope = newEnvelope({ type: 'CompanyRegistered', data: { name: 'Acme' } }, metadata);
+    const envelope = newEnvelope(
+      { type: 'CompanyRegistered', data: { name: 'Acme', currency: 'USD', timezone: 'UTC' } },
+      metadata,
+    );
     expect(envelope).toEqual({
       type: 'CompanyRegistered',
-      data: { name: 'Acme' },
-      metadata: { ...metadata, schema_version: 1 },
+      data: { name: 'Acme', currency: 'USD', timezone: 'UTC' },
+      metadata: { ...metadata, schema_version: 2 },
     });
   });
 

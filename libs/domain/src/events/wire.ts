@@ -11,6 +11,7 @@ import {
   requiredText,
   sharingPercentageField,
 } from '../inputs/fields';
+import { isCurrency, isTimeZone } from '../shared/locale';
 import { type Cents, type Dec, parseDecimal, parseMoney } from '../shared/money';
 import { type MonthIndex, parseMonth } from '../shared/month';
 import { ValidationError, type ValidationIssue } from './errors';
@@ -94,6 +95,20 @@ export const text = (raw: unknown, maxLength: number): Parsed<string> =>
 /** An id that may appear in a stream id (see stream-ids.ts); taken exactly, not trimmed. */
 export function entityId(raw: unknown): Parsed<string> {
   return isValidEntityId(raw) ? ok(raw) : fail(`must be ${ENTITY_ID_RULE}`);
+}
+
+/** An ISO 4217 currency code, upper case (`EUR`). */
+export function currency(raw: unknown): Parsed<string> {
+  if (typeof raw !== 'string') return fail('must be a string');
+  return isCurrency(raw) ? ok(raw) : fail('must be an ISO 4217 currency code such as USD or EUR');
+}
+
+/** An IANA time zone name (`America/Los_Angeles`, `UTC`). */
+export function timeZone(raw: unknown): Parsed<string> {
+  if (typeof raw !== 'string') return fail('must be a string');
+  return isTimeZone(raw)
+    ? ok(raw)
+    : fail('must be an IANA time zone name such as Europe/Berlin or UTC');
 }
 
 export function oneOf<V extends string>(raw: unknown, allowed: readonly V[]): Parsed<V> {

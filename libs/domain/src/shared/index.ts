@@ -1,3 +1,4 @@
 export * from './money';
 export * from './month';
 export * from './text';
+export * from './locale';

@@ -23,7 +23,10 @@ export async function writePortfolio(
   };
   for (const [i, company] of companies.entries()) {
     await put(companyStreamId(company), company, [
-      { type: 'CompanyRegistered', data: { name: `Company ${i}` } },
+      {
+        type: 'CompanyRegistered',
+        data: { name: `Company ${i}`, currency: 'USD', timezone: 'UTC' },
+      },
       { type: 'SpendPlanned', data: { cohort_month: '2021-01-01', planned_spend: '1000.00' } },
       { type: 'SpendPlanned', data: { cohort_month: '2021-02-01', planned_spend: '800.00' } },
       {

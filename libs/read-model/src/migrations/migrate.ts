@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DEFAULT_READ_MODEL_SCHEMA } from '../sql';
 import { createReadModel } from './001-create-read-model';
 import { addPaymentDisputes } from './002-payment-disputes';
+import { addCompanyLocale } from './003-company-locale';
 
 /** The read models' tables, applied inside each read-model schema (`s` is its quoted name). */
 export const READ_MODEL_MIGRATIONS: MigrationSet = {
@@ -10,6 +11,7 @@ export const READ_MODEL_MIGRATIONS: MigrationSet = {
   migrations: [
     { id: '001-create-read-model', sql: createReadModel },
     { id: '002-payment-disputes', sql: addPaymentDisputes },
+    { id: '003-company-locale', sql: addCompanyLocale },
   ],
 };
 

@@ -128,13 +128,21 @@ class PlanBuilder {
           companyId,
           name: event.data.name,
           registeredAt: recordedAt,
+          currency: event.data.currency,
+          timezone: event.data.timezone,
         });
         return;
       case 'CompanyRenamed': {
         const known = this.companies.get(companyId);
         if (known) known.name = event.data.name;
         else
-          this.companies.set(companyId, { companyId, name: event.data.name, registeredAt: null });
+          this.companies.set(companyId, {
+            companyId,
+            name: event.data.name,
+            registeredAt: null,
+            currency: null,
+            timezone: null,
+          });
         return;
       }
       case 'TradeCreated':

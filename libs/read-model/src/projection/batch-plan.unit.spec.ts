@@ -129,7 +129,10 @@ describe('planBatch', () => {
     const events = decoded([
       recorded('p1', 'c1', '2020-02-10', '1.00'),
       recorded('p2', 'c1', '2020-02-11', '2.00'),
-      companyEvent('other', { type: 'CompanyRegistered', data: { name: 'Other' } }),
+      companyEvent('other', {
+        type: 'CompanyRegistered',
+        data: { name: 'Other', currency: 'USD', timezone: 'UTC' },
+      }),
     ]);
     const plan = planBatch(events, new Map([['acme', events[0]!.position]]));
     expect({ applied: plan.applied, skipped: plan.skipped }).toEqual({ applied: 2, skipped: 1 });
@@ -180,6 +183,8 @@ describe('planBatch', () => {
       companyId: 'acme',
       name: 'Acme 2',
       registeredAt: null,
+      currency: null,
+      timezone: null,
     });
   });
 
@@ -196,7 +201,10 @@ describe('decodeRecordedEvent', () => {
   it('takes the company from the stream id and ignores other streams', () => {
     const [payment, company] = new SyntheticLog().record([
       recorded('p1', 'c1', '2020-02-10', '1.00'),
-      companyEvent('acme-eu', { type: 'CompanyRegistered', data: { name: 'A' } }),
+      companyEvent('acme-eu', {
+        type: 'CompanyRegistered',
+        data: { name: 'A', currency: 'USD', timezone: 'UTC' },
+      }),
     ]);
     expect(decodeRecordedEvent(payment!)).toMatchObject({ companyId: 'acme', paymentId: 'p1' });
     expect(decodeRecordedEvent(company!)).toMatchObject({

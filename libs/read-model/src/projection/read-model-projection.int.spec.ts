@@ -69,6 +69,7 @@ describe('ReadModelProjection', () => {
     expect([...first.applied, ...second.applied]).toEqual([
       '001-create-read-model',
       '002-payment-disputes',
+      '003-company-locale',
     ]);
     expect(await migrateReadModel(pool)).toEqual({ applied: [] });
     expect(() => new ReadModelProjection(pool, 'bad"name')).toThrow(RangeError);
@@ -175,7 +176,10 @@ describe('ReadModelProjection', () => {
     const projection = new ReadModelProjection(pool);
     const queries = new ReadModelQueries(pool);
     const [late] = log.record([
-      companyEvent('other-co', { type: 'CompanyRegistered', data: { name: 'O' } }),
+      companyEvent('other-co', {
+        type: 'CompanyRegistered',
+        data: { name: 'O', currency: 'USD', timezone: 'UTC' },
+      }),
     ]);
     const foreign: RecordedEvent = { ...late!, streamId: 'audit-1', globalPosition: '999999' };
     const result = await projection.applyBatch([foreign]);

@@ -41,6 +41,9 @@ export interface CompanyRow {
   name: string;
   /** Null for a rename: an upsert keeps the stored registration time. */
   registeredAt: string | null;
+  /** Null for a rename (the registration's stand). */
+  currency: string | null;
+  timezone: string | null;
 }
 
 export interface TradeRow {

@@ -10,14 +10,21 @@ export async function applyTerms(client: PoolClient, s: string, plan: BatchPlan)
   const companies = [...plan.companies.values()];
   if (companies.length > 0) {
     await client.query(
-      `INSERT INTO ${s}.companies AS c (company_id, name, registered_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+      `INSERT INTO ${s}.companies AS c (company_id, name, registered_at, currency, timezone)
+       SELECT company_id, name, registered_at, COALESCE(currency, 'USD'), COALESCE(timezone, 'UTC')
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
+         AS x(company_id, name, registered_at, currency, timezone)
        ON CONFLICT (company_id) DO UPDATE
-         SET name = EXCLUDED.name, registered_at = COALESCE(c.registered_at, EXCLUDED.registered_at)`,
+         SET name = EXCLUDED.name,
+             registered_at = COALESCE(c.registered_at, EXCLUDED.registered_at),
+             currency = CASE WHEN EXCLUDED.registered_at IS NULL THEN c.currency ELSE EXCLUDED.currency END,
+             timezone = CASE WHEN EXCLUDED.registered_at IS NULL THEN c.timezone ELSE EXCLUDED.timezone END`,
       [
         pgArray(companies.map((c) => c.companyId)),
         pgArray(companies.map((c) => c.name)),
         pgArray(companies.map((c) => c.registeredAt)),
+        pgArray(companies.map((c) => c.currency)),
+        pgArray(companies.map((c) => c.timezone)),
       ],
     );
   }

@@ -6,6 +6,8 @@ export interface CompanyListRow {
   readonly name: string;
   /** ISO-8601; null only for a company renamed in a log that never registered it. */
   readonly registeredAt: string | null;
+  readonly currency: string;
+  readonly timezone: string;
 }
 
 /**
@@ -23,8 +25,14 @@ export async function listCompanies(
   },
 ): Promise<CompanyListRow[]> {
   const s = quoteSchema(schema);
-  const result = await db.query<{ company_id: string; name: string; registered_at: Date | null }>(
-    `SELECT company_id, name, registered_at FROM ${s}.companies
+  const result = await db.query<{
+    company_id: string;
+    name: string;
+    registered_at: Date | null;
+    currency: string;
+    timezone: string;
+  }>(
+    `SELECT company_id, name, registered_at, currency, timezone FROM ${s}.companies
      WHERE ($1::text IS NULL OR company_id > $1) AND ($3::text IS NULL OR company_id = $3)
      ORDER BY company_id
      LIMIT $2`,
@@ -34,6 +42,8 @@ export async function listCompanies(
     companyId: row.company_id,
     name: row.name,
     registeredAt: row.registered_at?.toISOString() ?? null,
+    currency: row.currency,
+    timezone: row.timezone,
   }));
 }
 
@@ -57,6 +67,8 @@ export interface CompanyCounts {
 export interface CompanySummaryRow {
   readonly name: string | null;
   readonly registeredAt: string | null;
+  readonly currency: string;
+  readonly timezone: string;
   readonly counts: CompanyCounts;
 }
 
@@ -64,6 +76,8 @@ interface SummaryRow {
   known: boolean;
   name: string | null;
   registered_at: Date | null;
+  currency: string | null;
+  timezone: string | null;
   payments: number;
   voided_payments: number;
   net_cents: string;
@@ -90,7 +104,7 @@ export async function companySummary(
   const result = await db.query<SummaryRow>(
     `SELECT
        EXISTS (SELECT 1 FROM ${s}.company_positions WHERE company_id = $1) AS known,
-       c.name, c.registered_at, p.payments, p.voided_payments, p.net_cents,
+       c.name, c.registered_at, c.currency, c.timezone, p.payments, p.voided_payments, p.net_cents,
        (SELECT count(*)::int FROM ${s}.customers WHERE company_id = $1) AS customers,
        (SELECT count(*)::int FROM (
           SELECT cohort_month FROM ${s}.spends WHERE company_id = $1
@@ -116,6 +130,8 @@ export async function companySummary(
   return {
     name: row.name,
     registeredAt: row.registered_at?.toISOString() ?? null,
+    currency: row.currency ?? 'USD',
+    timezone: row.timezone ?? 'UTC',
     counts: {
       payments: row.payments,
       voidedPayments: row.voided_payments,

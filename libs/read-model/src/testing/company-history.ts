@@ -4,7 +4,7 @@ import { companyEvent, paymentEvents, type StreamEvent } from './events';
 /** Every kind of terms event, with re-plans, amendments and removals, for one company. */
 export function termsHistory(companyId: string): StreamEvent[] {
   const events: CompanyEvent[] = [
-    { type: 'CompanyRegistered', data: { name: 'Acme' } },
+    { type: 'CompanyRegistered', data: { name: 'Acme', currency: 'USD', timezone: 'UTC' } },
     { type: 'SpendPlanned', data: { cohort_month: '2020-01-01', planned_spend: '1000.00' } },
     { type: 'SpendPlanned', data: { cohort_month: '2020-02-01', planned_spend: '1000.00' } },
     { type: 'SpendActualReported', data: { cohort_month: '2020-01-01', actual_spend: '900.50' } },
