@@ -35,7 +35,7 @@ const PAYMENT = { customer_id: 'c9', payment_date: '2020-02-10', amount: '10.00'
 const ROUTES: Readonly<Record<string, Row>> = {
   'GET /health/live':                                          { policy: 'public' },
   'GET /health/ready':                                         { policy: 'public' },
-  'POST /webhooks/:companyId/stripe':                          { policy: 'public', body: { id: 'evt_x', type: 'charge.succeeded' } },
+  'POST /webhooks/:companyId/:provider':                       { policy: 'public', body: { id: 'evt_x', type: 'charge.succeeded' } },
   'POST /api-keys':                                            { policy: ADMIN_ONLY, body: { role: 'operations', name: 'access spec' } },
   'GET /api-keys':                                             { policy: ADMIN_ONLY, read: true },
   'DELETE /api-keys/:keyId':                                   { policy: ADMIN_ONLY },
@@ -61,6 +61,8 @@ const ROUTES: Readonly<Record<string, Row>> = {
   'POST /companies/:companyId/webhook-secrets':                { policy: CO },
   'GET /companies/:companyId/webhook-secrets':                 { policy: CO, read: true },
   'DELETE /companies/:companyId/webhook-secrets/:secretId':    { policy: CO },
+  'GET /companies/:companyId/webhook-deliveries':              { policy: ALL, read: true },
+  'POST /companies/:companyId/webhook-deliveries/:eventId/replay': { policy: ['company', 'operations'] },
   'GET /companies':                                            { policy: ALL, read: true },
   'GET /companies/:companyId':                                 { policy: ALL, read: true },
   'GET /companies/:companyId/payments':                        { policy: ALL, read: true },
@@ -193,7 +195,9 @@ const pathOf = (route: string, companyId: string, row: Row): string =>
     .replace(':scenario', 'BEST')
     .replace(':paymentId', 'p1')
     .replace(':secretId', 'whs_none')
-    .replace(':keyId', 'key_none') + (row.query ?? '');
+    .replace(':keyId', 'key_none')
+    .replace(':provider', 'stripe')
+    .replace(':eventId', 'evt_none') + (row.query ?? '');
 
 /** The 404 the AuthGuard answers for another company's resource: as if it did not exist. */
 const hiddenCompany = (reply: { status: number; body: Record<string, unknown> }) =>

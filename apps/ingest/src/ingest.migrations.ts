@@ -62,5 +62,39 @@ export const INGEST_MIGRATIONS: MigrationSet = {
           ALTER COLUMN secret DROP NOT NULL,
           ADD CONSTRAINT webhook_secret_kept CHECK (secret IS NOT NULL OR sealed IS NOT NULL);`,
     },
+    {
+      id: '005-delivery-log',
+      sql: `
+        -- Every signed delivery is kept with what came of it (recorded, duplicate, ignored,
+        -- rejected, or deferred: answered 409 for the sender to retry), the body as received
+        -- (so it can be replayed after a fix) and the payment it concerned.
+        ALTER TABLE ingest.webhook_deliveries
+          ADD COLUMN reason           text,
+          ADD COLUMN payment_id       text,
+          ADD COLUMN body             text,
+          ADD COLUMN deliveries       integer NOT NULL DEFAULT 1,
+          ADD COLUMN last_received_at timestamptz NOT NULL DEFAULT now(),
+          ADD COLUMN handled_at       timestamptz;
+        UPDATE ingest.webhook_deliveries SET
+          reason = CASE WHEN strpos(outcome, ':') > 0
+                     THEN btrim(substr(outcome, strpos(outcome, ':') + 1)) END,
+          outcome = CASE split_part(outcome, ':', 1)
+                      WHEN 'already_recorded' THEN 'duplicate'
+                      WHEN '' THEN 'recorded'
+                      ELSE split_part(outcome, ':', 1) END,
+          handled_at = received_at
+        WHERE true;
+        CREATE INDEX webhook_deliveries_by_time
+          ON ingest.webhook_deliveries (company_id, received_at DESC, event_id);
+        -- Every id a processor gives the money (charge, payment intent, invoice) → the payment
+        -- recorded for it, so events naming it differently find the same payment.
+        CREATE TABLE ingest.payment_refs (
+          company_id text NOT NULL,
+          provider   text NOT NULL,
+          ref        text NOT NULL,
+          payment_id text NOT NULL,
+          PRIMARY KEY (company_id, provider, ref)
+        );`,
+    },
   ],
 };

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { AppendCounter, EventLog, send, type HttpReply } from '../testing/ingest-http';
 import { startIngestTestApp, type IngestTestApp } from '../testing/ingest-test-app';
-import { stripeSignatureHeader } from './stripe-signature';
+import { stripeSignatureHeader } from './stripe/stripe-signature';
 
 // Stripe webhooks over HTTP against real PostgreSQL: signed deliveries become payment
 // events exactly once, and anything unsigned, stale or out of order records nothing.
@@ -237,7 +237,7 @@ describe('a signed charge.succeeded', () => {
         payment_date: '2023-11-14',
         amount: '19.99',
         source: 'stripe',
-        source_ref: event.id,
+        source_ref: 'ch_pay_1',
       },
       metadata: {
         companyId: 'acme',
@@ -252,11 +252,15 @@ describe('a signed charge.succeeded', () => {
     expect(replay.status).toBe(200);
     expect(replay.body).toMatchObject({ outcome: 'duplicate', events_appended: 0 });
     const sameChargeOtherEvent = await deliver(chargeEvent({ id: 'ch_pay_1', amount: 1999 }));
-    expect(sameChargeOtherEvent.body).toMatchObject({ outcome: 'already_recorded' });
+    expect(sameChargeOtherEvent.body).toMatchObject({
+      outcome: 'duplicate',
+      reason: expect.stringContaining('already recorded'),
+      payment_id: 'ch_pay_1',
+    });
     expect(await appended.appendedSinceLastLook()).toBe(0);
   });
 
-  it('converts 5 minor units to 0.05 and refuses a zero-decimal currency with 422', async () => {
+  it('converts 5 minor units to 0.05; a charge in another currency is kept as rejected, answered 200', async () => {
     await deliver(chargeEvent({ id: 'ch_pay_5', amount: 5 }));
     expect((await log.readStream('payment-acme-ch_pay_5'))[0]?.data).toMatchObject({
       amount: '0.05',
@@ -264,7 +268,8 @@ describe('a signed charge.succeeded', () => {
     await appended.appendedSinceLastLook();
 
     const yen = await deliver(chargeEvent({ id: 'ch_pay_jpy', amount: 500, currency: 'jpy' }));
-    expect(yen.status).toBe(422);
+    expect(yen.status).toBe(200);
+    expect(yen.body).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('JPY') });
     expect(await appended.appendedSinceLastLook()).toBe(0);
   });
 
@@ -279,7 +284,7 @@ describe('a signed charge.succeeded', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({
       outcome: 'ignored',
-      detail: expect.stringMatching(/customer.created/),
+      reason: expect.stringMatching(/customer.created/),
     });
     expect((await deliver(event)).body).toMatchObject({ outcome: 'duplicate' });
     expect(await appended.appendedSinceLastLook()).toBe(0);

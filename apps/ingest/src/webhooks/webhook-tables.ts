@@ -108,33 +108,217 @@ export interface Delivery {
   readonly eventId: string;
 }
 
+export const DELIVERY_OUTCOMES = [
+  'recorded',
+  'duplicate',
+  'ignored',
+  'rejected',
+  'deferred',
+] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+export interface DeliveryRecord {
+  readonly provider: string;
+  readonly event_id: string;
+  readonly event_type: string;
+  /** When it first arrived; `last_received_at` the latest of `deliveries` arrivals. */
+  readonly received_at: string;
+  readonly last_received_at: string;
+  readonly deliveries: number;
+  readonly outcome: DeliveryOutcome;
+  readonly reason: string | null;
+  /** The payment it recorded or changed (or would have), when it names one. */
+  readonly payment_id: string | null;
+  /** When the outcome was decided (a replay decides again). */
+  readonly handled_at: string | null;
+}
+
+interface DeliveryRow {
+  provider: string;
+  event_id: string;
+  event_type: string;
+  received_at: Date;
+  last_received_at: Date;
+  deliveries: number;
+  outcome: DeliveryOutcome;
+  reason: string | null;
+  payment_id: string | null;
+  handled_at: Date | null;
+}
+
+const DELIVERY_COLUMNS = `provider, event_id, event_type, received_at, last_received_at, deliveries,
+  outcome, reason, payment_id, handled_at`;
+
 /**
- * Webhook deliveries already handled (ingest.webhook_deliveries): a replay is answered from
- * here without touching the log. A delivery is stored only once it succeeded, so one that
- * failed (a refund before its charge, say) is processed again when the sender retries.
+ * The delivery log (ingest.webhook_deliveries): every signed delivery of a processor event,
+ * its body as received and what came of it. An event handled once is a duplicate when it
+ * comes again (answered from here, nothing re-applied); a deferred one (a refund before its
+ * charge: answered 409) is handled again on the sender's retry.
  */
 @Injectable()
 export class WebhookDeliveries {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** The outcome a delivery had, or null when it was never handled. */
-  async outcomeOf(delivery: Delivery): Promise<string | null> {
-    const result = await this.pool.query<{ outcome: string }>(
-      `SELECT outcome FROM ingest.webhook_deliveries
+  /** The delivery as logged, or null when it never arrived. */
+  async find(
+    delivery: Delivery,
+  ): Promise<(DeliveryRecord & { readonly body: string | null }) | null> {
+    const result = await this.pool.query<DeliveryRow & { body: string | null }>(
+      `SELECT ${DELIVERY_COLUMNS}, body FROM ingest.webhook_deliveries
        WHERE company_id = $1 AND provider = $2 AND event_id = $3`,
       [delivery.companyId, delivery.provider, delivery.eventId],
     );
-    return result.rows[0]?.outcome ?? null;
+    const row = result.rows[0];
+    return row ? { ...recordOf(row), body: row.body } : null;
   }
 
-  async record(delivery: Delivery, eventType: string, outcome: string): Promise<void> {
-    // Two concurrent deliveries of one event both end here; the appends they made were
-    // idempotent, so the first row stands.
+  /** One more arrival of a delivery already handled. */
+  async arrivedAgain(delivery: Delivery): Promise<void> {
     await this.pool.query(
-      `INSERT INTO ingest.webhook_deliveries (company_id, provider, event_id, event_type, outcome)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [delivery.companyId, delivery.provider, delivery.eventId, eventType, outcome],
+      `UPDATE ingest.webhook_deliveries SET deliveries = deliveries + 1, last_received_at = now()
+       WHERE company_id = $1 AND provider = $2 AND event_id = $3`,
+      [delivery.companyId, delivery.provider, delivery.eventId],
     );
+  }
+
+  /**
+   * What came of a delivery (its first arrival, a retry of a deferred one, or a replay).
+   * `arrival` false for a replay: the counts of arrivals stay as they were.
+   */
+  async record(
+    delivery: Delivery,
+    entry: {
+      readonly eventType: string;
+      readonly body: string;
+      readonly outcome: DeliveryOutcome;
+      readonly reason: string | null;
+      readonly paymentId: string | null;
+      readonly arrival: boolean;
+    },
+  ): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ingest.webhook_deliveries AS d (company_id, provider, event_id, event_type,
+         body, outcome, reason, payment_id, handled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+       ON CONFLICT (company_id, provider, event_id) DO UPDATE SET
+         outcome = EXCLUDED.outcome, reason = EXCLUDED.reason,
+         payment_id = COALESCE(EXCLUDED.payment_id, d.payment_id),
+         body = COALESCE(d.body, EXCLUDED.body), handled_at = now(),
+         deliveries = d.deliveries + CASE WHEN $9 THEN 1 ELSE 0 END,
+         last_received_at = CASE WHEN $9 THEN now() ELSE d.last_received_at END`,
+      [
+        delivery.companyId,
+        delivery.provider,
+        delivery.eventId,
+        entry.eventType,
+        entry.body,
+        entry.outcome,
+        entry.reason,
+        entry.paymentId,
+        entry.arrival,
+      ],
+    );
+  }
+
+  /**
+   * A page of a company's deliveries, newest first, after the (received_at, event_id) of the
+   * previous page's last; `limit + 1` rows so the caller knows whether there is more.
+   */
+  async list(
+    companyId: string,
+    filter: { readonly outcome?: DeliveryOutcome; readonly provider?: string },
+    page: {
+      readonly after: { receivedAt: string; eventId: string } | null;
+      readonly limit: number;
+    },
+  ): Promise<DeliveryRecord[]> {
+    const result = await this.pool.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM ingest.webhook_deliveries
+       WHERE company_id = $1 AND ($2::text IS NULL OR outcome = $2)
+         AND ($3::text IS NULL OR provider = $3)
+         AND ($4::timestamptz IS NULL OR (received_at, event_id) < ($4::timestamptz, $5::text))
+       ORDER BY received_at DESC, event_id DESC
+       LIMIT $6`,
+      [
+        companyId,
+        filter.outcome ?? null,
+        filter.provider ?? null,
+        page.after?.receivedAt ?? null,
+        page.after?.eventId ?? null,
+        page.limit + 1,
+      ],
+    );
+    return result.rows.map(recordOf);
+  }
+}
+
+function recordOf(row: DeliveryRow): DeliveryRecord {
+  return {
+    provider: row.provider,
+    event_id: row.event_id,
+    event_type: row.event_type,
+    received_at: row.received_at.toISOString(),
+    last_received_at: row.last_received_at.toISOString(),
+    deliveries: row.deliveries,
+    outcome: row.outcome,
+    reason: row.reason,
+    payment_id: row.payment_id,
+    handled_at: row.handled_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Which payment a processor's ids belong to (ingest.payment_refs): a charge, its payment
+ * intent and an invoice all name one payment, whichever event names which first.
+ */
+@Injectable()
+export class PaymentRefs {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** The payment any of `refs` is known for, or null. */
+  async find(companyId: string, provider: string, refs: readonly string[]): Promise<string | null> {
+    const result = await this.pool.query<{ payment_id: string }>(
+      `SELECT payment_id FROM ingest.payment_refs
+       WHERE company_id = $1 AND provider = $2 AND ref = ANY($3::text[]) LIMIT 1`,
+      [companyId, provider, refs],
+    );
+    return result.rows[0]?.payment_id ?? null;
+  }
+
+  /**
+   * The payment for `refs`: the one any of them is known for, else refs[0]; every ref is then
+   * known for it. Serialised per company (a transaction-scoped advisory lock), so two events
+   * naming the same money at once agree on one payment.
+   */
+  async claim(companyId: string, provider: string, refs: readonly string[]): Promise<string> {
+    const first = refs[0];
+    if (first === undefined) throw new Error('a payment action without refs');
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `payment_refs:${companyId}:${provider}`,
+      ]);
+      const known = await client.query<{ payment_id: string }>(
+        `SELECT payment_id FROM ingest.payment_refs
+         WHERE company_id = $1 AND provider = $2 AND ref = ANY($3::text[]) LIMIT 1`,
+        [companyId, provider, refs],
+      );
+      const paymentId = known.rows[0]?.payment_id ?? first;
+      await client.query(
+        `INSERT INTO ingest.payment_refs (company_id, provider, ref, payment_id)
+         SELECT $1, $2, ref, $4 FROM unnest($3::text[]) AS ref
+         ON CONFLICT DO NOTHING`,
+        [companyId, provider, refs, paymentId],
+      );
+      await client.query('COMMIT');
+      return paymentId;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }
 

@@ -1,14 +1,31 @@
 import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
-import { StripeWebhookController } from './stripe-webhook.controller';
-import { StripeWebhooks } from './stripe-webhooks.service';
+import { PAYMENT_PROCESSORS } from './payment-processor';
+import { StripeProcessor } from './stripe/stripe-processor';
+import { WebhookController } from './webhook.controller';
+import { WebhookDeliveriesController } from './webhook-deliveries.controller';
+import { WebhookIntake } from './webhook-intake.service';
 import { WebhookSecretsController } from './webhook-secrets.controller';
-import { WebhookDeliveries, WebhookSecrets } from './webhook-tables';
+import { PaymentRefs, WebhookDeliveries, WebhookSecrets } from './webhook-tables';
 
-/** Signed payment-processor webhooks and the signing secrets they are verified with. */
+/**
+ * Signed payment-processor webhooks (each processor a PaymentProcessor), the signing secrets
+ * they are verified with, and the delivery log.
+ */
 @Module({
   imports: [CommandsModule],
-  controllers: [StripeWebhookController, WebhookSecretsController],
-  providers: [StripeWebhooks, WebhookSecrets, WebhookDeliveries],
+  controllers: [WebhookController, WebhookSecretsController, WebhookDeliveriesController],
+  providers: [
+    StripeProcessor,
+    {
+      provide: PAYMENT_PROCESSORS,
+      inject: [StripeProcessor],
+      useFactory: (stripe: StripeProcessor) => [stripe],
+    },
+    WebhookIntake,
+    WebhookSecrets,
+    WebhookDeliveries,
+    PaymentRefs,
+  ],
 })
 export class WebhooksModule {}
