@@ -17,12 +17,16 @@ export { type Clock, CLOCK, systemClock } from './clock';
 export { COMPANY_READ_MODEL, type CompanyReadModel } from './read-model.port';
 export {
   ALERT_PUBLISHER,
+  ALERT_TYPES,
   alertConditions,
   breachAlertId,
   cappedAlertId,
+  deliveryRejectedAlertId,
   type Alert,
   type AlertPublisher,
   type AlertType,
+  type BreachAlert,
+  type DeliveryRejectedAlert,
 } from './alerts/alert';
 export { BreachAlerter, RedisAlertPublisher } from './alerts/breach-alerter';
 export {

@@ -1,4 +1,4 @@
-import { type Alert, type AlertType } from '@cvf/cache';
+import { type Alert, ALERT_TYPES, type AlertType } from '@cvf/cache';
 import { type AlertScope } from './alert-listeners';
 
 /**
@@ -22,7 +22,6 @@ export interface AlertSubscription {
 
 export const ALERT_SOURCE = Symbol.for('cvf.gateway.AlertSource');
 
-const ALERT_TYPES: readonly AlertType[] = ['ThresholdBreached', 'CohortCapped'];
 
 /** A message off the wire as an Alert, or null when it is not one (never trusted blindly). */
 export function parseAlert(message: string): Alert | null {

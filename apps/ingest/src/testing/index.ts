@@ -1,3 +1,4 @@
 // The ingest service's test helpers (`@cvf/ingest/testing`).
 export * from './ingest-http';
 export * from './ingest-test-app';
+export * from './stripe-events';

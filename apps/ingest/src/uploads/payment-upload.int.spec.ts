@@ -330,8 +330,9 @@ describe('the OpenAPI document', () => {
     });
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
-        '/webhooks/{companyId}/stripe',
+        '/webhooks/{companyId}/{provider}',
         '/companies/{companyId}/webhook-secrets',
+        '/companies/{companyId}/webhook-deliveries',
         '/companies/{companyId}/webhook-secrets/{secretId}',
       ]),
     );

@@ -1,3 +1,5 @@
+import { type AlertPublisher, deliveryRejectedAlertId } from '@cvf/cache';
+
 /**
  * Where a rejected delivery is announced: the alerts channel operations watch (Redis pub/sub
  * in the all-in-one process, Kafka's alerts topic in distributed mode), beside breaches.
@@ -17,3 +19,24 @@ export interface DeliveryAlerts {
 }
 
 export const DELIVERY_ALERTS = Symbol.for('cvf.ingest.DeliveryAlerts');
+
+/** DeliveryAlerts on the process's AlertPublisher: the channel breach alerts take. */
+export class PublishedDeliveryAlerts implements DeliveryAlerts {
+  constructor(private readonly publisher: AlertPublisher) {}
+
+  rejected(delivery: RejectedDelivery): Promise<void> {
+    return this.publisher.publish([
+      {
+        alert_id: deliveryRejectedAlertId(delivery.companyId, delivery.provider, delivery.eventId),
+        type: 'DeliveryRejected',
+        company_id: delivery.companyId,
+        provider: delivery.provider,
+        event_id: delivery.eventId,
+        event_type: delivery.eventType,
+        reason: delivery.reason,
+        payment_id: delivery.paymentId,
+        detected_at: new Date().toISOString(),
+      },
+    ]);
+  }
+}

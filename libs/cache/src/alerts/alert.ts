@@ -1,14 +1,23 @@
 import { type CashflowDocument, type CohortDocument, Dec } from '@cvf/domain';
 
-export type AlertType = 'ThresholdBreached' | 'CohortCapped';
+export type AlertType = 'ThresholdBreached' | 'CohortCapped' | 'DeliveryRejected';
+
+export const ALERT_TYPES: readonly AlertType[] = [
+  'ThresholdBreached',
+  'CohortCapped',
+  'DeliveryRejected',
+];
 
 /**
  * What operations hear about. `alert_id` is deterministic (the same breach always has the
  * same id), so consumers of this at-least-once stream dedupe on it.
  */
-export interface Alert {
+export type Alert = BreachAlert | DeliveryRejectedAlert;
+
+/** A cohort that missed a threshold, or reached its cash cap. */
+export interface BreachAlert {
   readonly alert_id: string;
-  readonly type: AlertType;
+  readonly type: 'ThresholdBreached' | 'CohortCapped';
   readonly company_id: string;
   readonly cohort_month: string;
   /** The failed period, or the period in which the cap was reached. */
@@ -24,7 +33,30 @@ export interface Alert {
   readonly detected_at: string;
 }
 
-/** Where alerts go: Redis pub/sub today, Kafka `cvf.alerts.v1` later. */
+/**
+ * A payment processor's delivery that could not be recorded as it stands (another currency
+ * without a settlement in the company's, a refund above the payment, …): kept in the
+ * delivery log, replayable once fixed.
+ */
+export interface DeliveryRejectedAlert {
+  readonly alert_id: string;
+  readonly type: 'DeliveryRejected';
+  readonly company_id: string;
+  readonly provider: string;
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly reason: string;
+  readonly payment_id: string | null;
+  readonly detected_at: string;
+}
+
+export const deliveryRejectedAlertId = (
+  companyId: string,
+  provider: string,
+  eventId: string,
+): string => `delivery:${companyId}:${provider}:${eventId}`;
+
+/** Where alerts go: Redis pub/sub (all-in-one), Kafka `cvf.alerts.v1` (distributed). */
 export interface AlertPublisher {
   /** Resolves once every alert is handed over; delivery is at-least-once. */
   publish(alerts: readonly Alert[]): Promise<void>;
@@ -45,9 +77,9 @@ export function alertConditions(
   companyId: string,
   actual: CashflowDocument,
   meta: { readonly position: string; readonly detectedAt: string },
-): Alert[] {
+): BreachAlert[] {
   const common = { company_id: companyId, position: meta.position, detected_at: meta.detectedAt };
-  const breaches = actual.breaches.map((breach): Alert => ({
+  const breaches = actual.breaches.map((breach): BreachAlert => ({
     alert_id: breachAlertId(companyId, breach.cohort_month, breach.period),
     type: 'ThresholdBreached',
     cohort_month: breach.cohort_month,
@@ -57,7 +89,7 @@ export function alertConditions(
     minimum: breach.minimum,
     ...common,
   }));
-  const capped = actual.cohorts.flatMap((cohort): Alert[] => {
+  const capped = actual.cohorts.flatMap((cohort): BreachAlert[] => {
     const period = cappingPeriod(cohort);
     if (!period) return [];
     return [

@@ -12,7 +12,7 @@ import {
   type ReadModelEnv,
   uniqueCacheOptions,
 } from '../testing/test-env';
-import { type Alert } from './alert';
+import { type Alert, type BreachAlert } from './alert';
 import { BreachAlerter, RedisAlertPublisher } from './breach-alerter';
 
 // Alerts end to end through Redis pub/sub: DOMAIN.md's worked example has one breach
@@ -79,7 +79,7 @@ describe('ThresholdBreached and CohortCapped alerts', () => {
       ...WORKED_BREACH,
       detected_at: '2020-05-02T00:00:00.000Z',
     });
-    expect(alerts[0]!.position).toMatch(/^\d+:\d+$/);
+    expect((alerts[0] as BreachAlert).position).toMatch(/^\d+:\d+$/);
   });
 
   it('given the same breaches, when recomputed again, then nothing is published', async () => {
