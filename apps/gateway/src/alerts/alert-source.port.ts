@@ -22,7 +22,6 @@ export interface AlertSubscription {
 
 export const ALERT_SOURCE = Symbol.for('cvf.gateway.AlertSource');
 
-
 /** A message off the wire as an Alert, or null when it is not one (never trusted blindly). */
 export function parseAlert(message: string): Alert | null {
   let value: unknown;
