@@ -5,7 +5,6 @@ import { RedisAlertSource } from './alerts/redis-alert-source';
 import { call, withMin, write } from './testing/gateway-http';
 import { type GatewayTestApp, startGatewayTestApp } from './testing/gateway-test-app';
 import { readUntil } from './testing/sse-reader';
-import { stripeCharge, stripeEvent, stripeSignature } from '@cvf/ingest/testing';
 
 /**
  * The live alert stream (SSE over a real socket), the audit trail of the event log, and
@@ -137,51 +136,6 @@ interface AuditPage {
   data: AuditItem[];
   next_cursor: string | null;
 }
-
-describe('a webhook delivery that cannot be recorded', () => {
-  it('raises DeliveryRejected on the breach stream of the company, in the all-in-one wiring', async () => {
-    await write(stack.app, 'POST', '/companies', { id: 'eur-co', name: 'Euro charges' });
-    const created = await fetch(`${base}/companies/eur-co/webhook-secrets`, { method: 'POST' });
-    const { secret } = (await created.json()) as { secret: string };
-    const aborter = new AbortController();
-    const response = await fetch(`${base}/companies/eur-co/breaches/stream`, {
-      signal: aborter.signal,
-    });
-    const reader = response.body!.getReader();
-    try {
-      await readUntil(reader, /: alerts of eur-co\n\n/);
-      const euros = stripeCharge({
-        id: 'ch_e',
-        currency: 'eur',
-        amount: 900,
-        amount_captured: 900,
-      });
-      const payload = JSON.stringify(
-        stripeEvent('charge.succeeded', euros, 'evt_e1', 1_706_800_000),
-      );
-      const delivered = await fetch(`${base}/webhooks/eur-co/stripe`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': stripeSignature(payload, secret),
-        },
-        body: payload,
-      });
-      expect(delivered.status).toBe(200);
-      const text = await readUntil(reader, /event: DeliveryRejected\ndata: .*\n\n/);
-      const data = /event: DeliveryRejected\ndata: (.*)\n/.exec(text)?.[1] ?? '{}';
-      expect(JSON.parse(data)).toMatchObject({
-        alert_id: 'delivery:eur-co:stripe:evt_e1',
-        company_id: 'eur-co',
-        event_type: 'charge.succeeded',
-        reason: expect.stringContaining('EUR'),
-      });
-    } finally {
-      aborter.abort();
-      await reader.cancel().catch(() => undefined);
-    }
-  });
-});
 
 describe('GET /companies/:id/events', () => {
   let last: string;

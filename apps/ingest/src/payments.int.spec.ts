@@ -62,6 +62,25 @@ describe('POST /payments: record a payment', () => {
     ]);
   });
 
+  it('given a currency, then it must be the company’s: another is 400 naming currency, and nothing is recorded', async () => {
+    const euros = await request('POST', PAYMENTS, {
+      ...payment,
+      payment_id: 'eur-1',
+      currency: 'EUR',
+    });
+    expect(euros.status).toBe(400);
+    expect(euros.body.issues).toEqual([
+      { field: 'currency', reason: "is EUR; the company's amounts are in USD" },
+    ]);
+    expect(await log.readStream('payment-acme-eur-1')).toEqual([]);
+    const dollars = await request('POST', PAYMENTS, {
+      ...payment,
+      payment_id: 'usd-1',
+      currency: 'USD',
+    });
+    expect(dollars.status).toBe(201);
+  });
+
   it('given an explicit payment_id, then it names the stream (a "-" in the company id is escaped)', async () => {
     await request('POST', '/companies', { id: 'acme-eu', name: 'Acme Europe' });
 
@@ -124,7 +143,7 @@ describe('POST /payments: record a payment', () => {
     ['a negative amount', 'amount', 'must not be negative', { amount: '-5.00' }],
     ['an amount with 3 decimals', 'amount', 'must have at most 2 decimals', { amount: '10.005' }],
     ['an amount as a JSON number', 'amount', 'amount must be a string', { amount: 10 }],
-    ['an unknown property', 'currency', 'property currency should not exist', { currency: 'EUR' }],
+    ['an unknown property', 'fee', 'property fee should not exist', { fee: '1.00' }],
     [
       'a payment_id with a space',
       'payment_id',

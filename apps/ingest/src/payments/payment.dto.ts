@@ -24,6 +24,14 @@ export class RecordPaymentDto extends PaymentFactsDto {
   @IsOptional()
   @IsString()
   payment_id?: string;
+
+  @ApiPropertyOptional({
+    example: 'USD',
+    description: "When given, it must be the company's currency (amounts are in it either way)",
+  })
+  @IsOptional()
+  @IsString()
+  currency?: string;
 }
 
 export class RefundDto {

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, HttpCode, Param, Post, Put, Query } from '@ne
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { type PaymentCommand } from '@cvf/domain';
+import { type PaymentCommand, ValidationError } from '@cvf/domain';
+import { CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
 import { WriteResultDto } from '../companies/company.dto';
 import { paymentWrite, Write, type WriteRequest } from '../http/write-context';
@@ -14,7 +15,22 @@ import { Allow } from '@cvf/platform';
 @ApiResponse({ status: 200, type: WriteResultDto })
 @Controller('companies/:companyId/payments')
 export class PaymentsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly companies: CompanyStreams,
+  ) {}
+
+  /** A payment that names its currency must name the company's (404 for no company). */
+  private async requireCompanyCurrency(companyId: string, currency: string): Promise<void> {
+    await this.companies.requireCompany(companyId);
+    const { state } = await this.companies.load(companyId);
+    if (currency !== state.currency) {
+      throw ValidationError.of(
+        'currency',
+        `is ${currency}; the company's amounts are in ${state.currency}`,
+      );
+    }
+  }
 
   private run(companyId: string, command: PaymentCommand, write: WriteRequest) {
     return this.commands.execute(paymentWrite(companyId, command, write));
@@ -31,10 +47,12 @@ export class PaymentsController {
     @Body() body: RecordPaymentDto,
     @Write() write: WriteRequest,
   ): Promise<WriteResult & { payment_id: string }> {
-    const paymentId = body.payment_id ?? derivedPaymentId(body);
+    const { currency, ...facts } = body;
+    if (currency !== undefined) await this.requireCompanyCurrency(companyId, currency);
+    const paymentId = facts.payment_id ?? derivedPaymentId(facts);
     const result = await this.run(
       companyId,
-      { type: 'RecordPayment', data: { ...body, payment_id: paymentId, source: 'api' } },
+      { type: 'RecordPayment', data: { ...facts, payment_id: paymentId, source: 'api' } },
       write,
     );
     return { payment_id: paymentId, ...result };

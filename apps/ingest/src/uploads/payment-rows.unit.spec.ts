@@ -14,6 +14,7 @@ const row = (
   paymentDate: '2020-01-15',
   paymentMonth: 2020 * 12,
   amountCents,
+  currency: null,
 });
 
 describe('payment ids of a file', () => {

@@ -146,6 +146,28 @@ describe('a file with bad rows', () => {
     expect(await log.readStream('payment-acme-ok-1')).toEqual([]);
   });
 
+  it('takes an optional currency column, which must be the company’s (USD here)', async () => {
+    const reply = await upload(
+      [
+        'customer_id,payment_date,amount,payment_id,currency',
+        'cus_1,2020-01-15,10.00,cur-1,USD',
+        'cus_2,2020-01-15,10.00,cur-2,EUR',
+        'cus_3,2020-01-15,10.00,cur-3,dollars',
+      ].join('\n'),
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body.issues).toEqual([
+      { row: 3, column: 'currency', reason: "is EUR; the company's amounts are in USD" },
+      { row: 4, column: 'currency', reason: expect.stringContaining('ISO 4217') },
+    ]);
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+    const usd = await upload(
+      'customer_id,payment_date,amount,payment_id,currency\ncus_1,2020-01-15,10.00,cur-1,USD',
+    );
+    expect(usd.status).toBe(200);
+    expect(await appended.appendedSinceLastLook()).toBe(1);
+  });
+
   it('lists the first 100 of 150 bad rows and counts them all', async () => {
     const rows = Array.from({ length: 150 }, (_, i) => `cus_${i},2020-01-15,abc`);
     const reply = await upload(['customer_id,payment_date,amount', ...rows].join('\n'));

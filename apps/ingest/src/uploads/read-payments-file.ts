@@ -58,6 +58,8 @@ class UploadTooLarge extends Error {}
 export async function readPaymentsFile(
   part: MultipartFile,
   limitBytes: number,
+  /** The company's: a row naming another currency is a row error. */
+  currency: string,
 ): Promise<PaymentsFile> {
   const rows = new PaymentColumns();
   const ids = new FilePaymentIds();
@@ -74,6 +76,14 @@ export async function readPaymentsFile(
   let read: { issues: readonly TableIssue[]; issueCount: number };
   try {
     read = await readCsvRows(hashed, paymentTable, (payment, row) => {
+      if (payment.currency !== null && payment.currency !== currency) {
+        return [
+          {
+            column: 'currency',
+            reason: `is ${payment.currency}; the company's amounts are in ${currency}`,
+          },
+        ];
+      }
       const assigned = ids.assign(payment, row);
       if ('issues' in assigned) return assigned.issues;
       rows.push(row, payment, assigned.id);

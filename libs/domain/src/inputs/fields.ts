@@ -1,3 +1,4 @@
+import { isCurrency } from '../shared/locale';
 import { type Dec, parseDecimal, parseMoney, type Cents } from '../shared/money';
 import { parseDateToMonth, parseMonth, type MonthIndex } from '../shared/month';
 import { isStorableText, UNSTORABLE_TEXT_REASON } from '../shared/text';
@@ -18,6 +19,13 @@ export function requiredText(raw: string | undefined, maxLength = 200): FieldRes
   if (text.length > maxLength) return fail(`must be at most ${maxLength} characters`);
   if (!isStorableText(text)) return fail(UNSTORABLE_TEXT_REASON);
   return ok(text);
+}
+
+/** An ISO 4217 currency code, upper case (a payment row's optional `currency`). */
+export function currencyField(raw: string | undefined): FieldResult<string> {
+  const text = (raw ?? '').trim();
+  if (text === '') return fail('is required');
+  return isCurrency(text) ? ok(text) : fail('must be an ISO 4217 currency code such as USD');
 }
 
 /** A non-negative amount with at most 2 decimals, in cents. */

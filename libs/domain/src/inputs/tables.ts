@@ -2,6 +2,7 @@ import { type Cents, type Dec } from '../shared/money';
 import { type MonthIndex } from '../shared/month';
 import {
   amountField,
+  currencyField,
   dateField,
   minimumPaymentPercentField,
   monthField,
@@ -86,6 +87,8 @@ export interface PaymentRow {
   readonly paymentDate: string;
   readonly paymentMonth: MonthIndex;
   readonly amountCents: Cents;
+  /** The row's own `currency` when the file has the column; it must be the company's. */
+  readonly currency: string | null;
 }
 
 export const paymentTable: TableSpec<PaymentRow> = {
@@ -94,9 +97,11 @@ export const paymentTable: TableSpec<PaymentRow> = {
     { name: 'payment_date' },
     { name: 'amount' },
     { name: 'payment_id', optional: true },
+    { name: 'currency', optional: true },
   ],
   parseRow(get) {
     const row = new RowReader(get);
+    const currency = row.optional('currency', currencyField);
     const paymentId = row.optional('payment_id', (raw) => requiredText(raw, 100));
     const customerId = row.read('customer_id', (raw) => requiredText(raw));
     const date = row.read('payment_date', dateField);
@@ -107,6 +112,7 @@ export const paymentTable: TableSpec<PaymentRow> = {
       paymentDate: date!.date,
       paymentMonth: date!.month,
       amountCents: amountCents!,
+      currency: currency ?? null,
     }));
   },
 };
