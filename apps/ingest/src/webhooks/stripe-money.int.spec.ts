@@ -277,6 +277,22 @@ describe('one payment per charge', () => {
       { date: '2024-02-01', amount: '100.00', net: '100.00' },
     ]);
   });
+  it('a payment recorded before refs were kept (under its charge id) is found again, not doubled', async () => {
+    const co = await company();
+    const earlier = await send(ingest.app, 'POST', `/companies/${co.id}/payments`, {
+      payment_id: 'ch_1',
+      customer_id: 'cus_1',
+      payment_date: '2024-02-01',
+      amount: '100.00',
+    });
+    expect(earlier.status).toBe(201);
+    const again = await deliver(co, succeeded());
+    expect(again.body).toMatchObject({ outcome: 'duplicate', payment_id: 'ch_1' });
+    await deliverAll(co, [stripeEvent('refund.created', refund(), evt(), FEB_1)]);
+    expect(await payments(co)).toEqual({
+      ch_1: { date: '2024-02-01', amount: '100.00', net: '75.00' },
+    });
+  });
 });
 
 describe('currencies and time zones', () => {

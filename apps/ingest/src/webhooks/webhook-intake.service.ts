@@ -67,6 +67,7 @@ interface Handled {
 export class WebhookIntake {
   private readonly logger = new Logger(WebhookIntake.name);
   private readonly processors: ReadonlyMap<string, PaymentProcessor>;
+  private readonly locales = new Map<string, CompanyLocale>();
 
   constructor(
     private readonly commands: CommandBus,
@@ -147,10 +148,19 @@ export class WebhookIntake {
     return this.handleAndLog(processor, delivery, event, logged.body, locale, false);
   }
 
+  /**
+   * The company's currency and zone. Both are fixed at registration, so an answer is kept
+   * (bounded) instead of reading the company's stream on every delivery.
+   */
   private async localeOf(companyId: string): Promise<CompanyLocale> {
+    const kept = this.locales.get(companyId);
+    if (kept !== undefined) return kept;
     await this.companies.requireCompany(companyId);
     const { state } = await this.companies.load(companyId);
-    return { currency: state.currency, timezone: state.timezone };
+    const locale = { currency: state.currency, timezone: state.timezone };
+    if (this.locales.size >= MAX_LOCALES) this.locales.clear();
+    this.locales.set(companyId, locale);
+    return locale;
   }
 
   private async handleAndLog(
@@ -242,10 +252,15 @@ export class WebhookIntake {
     const known = await this.refs.find(companyId, provider, action.refs);
     if (known !== null) return known;
     // Payments recorded before refs were kept (their id is the charge's): found by stream.
-    for (const ref of action.refs) {
-      if (await this.companies.paymentExists(companyId, ref)) {
-        return this.refs.claim(companyId, provider, [ref, ...action.refs.filter((r) => r !== ref)]);
-      }
+    const exists = await Promise.all(
+      action.refs.map((ref) => this.companies.paymentExists(companyId, ref)),
+    );
+    const legacy = action.refs.find((_, i) => exists[i]);
+    if (legacy !== undefined) {
+      return this.refs.claim(companyId, provider, [
+        legacy,
+        ...action.refs.filter((r) => r !== legacy),
+      ]);
     }
     if (action.kind === 'record') return this.refs.claim(companyId, provider, action.refs);
     const first = action.refs[0] ?? '';
@@ -306,6 +321,8 @@ export class WebhookIntake {
     }
   }
 }
+
+const MAX_LOCALES = 100_000;
 
 /** Amounts from a processor are minor units; the domain's money today has 2 decimals. */
 const amountOf = (minor: number): string => formatCents(minor);
