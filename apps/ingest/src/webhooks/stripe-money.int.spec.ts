@@ -234,6 +234,17 @@ describe('one payment per charge', () => {
     expect(result).toEqual({ pi_1: { date: '2024-02-01', amount: '100.00', net: '100.00' } });
   });
 
+  it('the same for money made after refs were kept (found by refs alone, no stream lookups)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { result } = await scenario([
+      stripeEvent('payment_intent.succeeded', { ...intent, created: now - 60 }, evt(), now),
+      stripeEvent('charge.succeeded', charge({ created: now }), evt(), now),
+      stripeEvent('refund.created', refund({ created: now }), evt(), now),
+    ]);
+    expect(Object.keys(result)).toEqual(['pi_1']);
+    expect(result.pi_1).toMatchObject({ amount: '100.00', net: '75.00' });
+  });
+
   it('an invoice-only integration records its payments; beside the charge, still one', async () => {
     const paid = stripeInvoice({
       id: 'in_1',

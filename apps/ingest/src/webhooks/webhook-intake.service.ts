@@ -21,6 +21,7 @@ import { PaymentWrite } from '../commands/write-commands';
 import { DELIVERY_ALERTS, type DeliveryAlerts } from './delivery-alerts';
 import {
   type CompanyLocale,
+  type Interpretation,
   type PaymentAction,
   PAYMENT_PROCESSORS,
   type PaymentProcessor,
@@ -115,7 +116,13 @@ export class WebhookIntake {
 
     const event = processor.parse(body);
     const delivery: Delivery = { companyId, provider, eventId: event.id };
-    const earlier = await this.deliveries.find(delivery);
+    const meaning = interpretation(processor, event, locale);
+    // The delivery log and, for new money, its payment's refs at once: a duplicate delivery
+    // claims refs that were claimed already, which changes nothing.
+    const [earlier, claimed] = await Promise.all([
+      this.deliveries.find(delivery),
+      this.claimNewMoney(provider, companyId, meaning),
+    ]);
     if (earlier !== null && earlier.outcome !== 'deferred') {
       await this.deliveries.arrivedAgain(delivery);
       return {
@@ -129,7 +136,31 @@ export class WebhookIntake {
         position: null,
       };
     }
-    return this.handleAndLog(processor, delivery, event, body.toString('utf8'), locale, true);
+    return this.handleAndLog(delivery, event, body.toString('utf8'), meaning, claimed, true);
+  }
+
+  /**
+   * The payment of an interpretation whose first action records money that came to be after
+   * refs were kept (see paymentFor), claimed ahead; null for anything else.
+   */
+  private async claimNewMoney(
+    provider: string,
+    companyId: string,
+    meaning: Interpretation | ValidationError,
+  ): Promise<string | null> {
+    if (meaning instanceof ValidationError || meaning.kind !== 'actions') return null;
+    const first = meaning.actions[0];
+    if (first?.kind !== 'record' || !(await this.isNewMoney(first))) return null;
+    return this.refs.claim(companyId, provider, first.refs);
+  }
+
+  /**
+   * A charge made after refs were kept was never recorded without them (an intent or an
+   * invoice is dated by itself: a day's margin for a charge made before it was paid).
+   */
+  private async isNewMoney(action: PaymentAction & { kind: 'record' }): Promise<boolean> {
+    const since = await this.refs.keptSince();
+    return Date.parse(action.occurredAt) >= since + (action.provisional ? DAY_MS : 0);
   }
 
   /**
@@ -145,7 +176,8 @@ export class WebhookIntake {
       throw new NotFoundError('webhook delivery', { provider, event_id: eventId });
     }
     const event = processor.parse(Buffer.from(logged.body, 'utf8'));
-    return this.handleAndLog(processor, delivery, event, logged.body, locale, false);
+    const meaning = interpretation(processor, event, locale);
+    return this.handleAndLog(delivery, event, logged.body, meaning, null, false);
   }
 
   /**
@@ -164,11 +196,11 @@ export class WebhookIntake {
   }
 
   private async handleAndLog(
-    processor: PaymentProcessor,
     delivery: Delivery,
     event: ProcessorEvent,
     body: string,
-    locale: CompanyLocale,
+    meaning: Interpretation | ValidationError,
+    claimed: string | null,
     arrival: boolean,
   ): Promise<WebhookReceipt> {
     const log = (outcome: DeliveryOutcome, reason: string | null, paymentId: string | null) =>
@@ -182,7 +214,7 @@ export class WebhookIntake {
       });
     let handled: Handled;
     try {
-      handled = await this.handle(processor, delivery.companyId, event, locale);
+      handled = await this.handle(delivery, event, meaning, claimed);
     } catch (error) {
       if (error instanceof PaymentNotRecordedYetError) {
         const paymentId = (error.details.payment_id as string | undefined) ?? null;
@@ -206,12 +238,12 @@ export class WebhookIntake {
   }
 
   private async handle(
-    processor: PaymentProcessor,
-    companyId: string,
+    { companyId, provider }: Delivery,
     event: ProcessorEvent,
-    locale: CompanyLocale,
+    meaning: Interpretation | ValidationError,
+    claimed: string | null,
   ): Promise<Handled> {
-    const meaning = processor.interpret(event, locale);
+    if (meaning instanceof ValidationError) throw meaning;
     if (meaning.kind === 'ignore') {
       return { outcome: 'ignored', reason: meaning.reason, paymentId: null, results: [] };
     }
@@ -220,10 +252,11 @@ export class WebhookIntake {
     }
     const results: WriteResult[] = [];
     let paymentId: string | null = null;
-    for (const action of meaning.actions) {
-      paymentId = await this.paymentFor(processor.name, companyId, action);
+    for (const [i, action] of meaning.actions.entries()) {
+      paymentId =
+        i === 0 && claimed !== null ? claimed : await this.paymentFor(provider, companyId, action);
       try {
-        results.push(await this.apply(processor.name, companyId, event, paymentId, action));
+        results.push(await this.apply(provider, companyId, event, paymentId, action));
       } catch (error) {
         const refused = refusal(error);
         if (refused === null) throw error;
@@ -249,8 +282,12 @@ export class WebhookIntake {
     companyId: string,
     action: PaymentAction,
   ): Promise<string> {
-    const known = await this.refs.find(companyId, provider, action.refs);
-    if (known !== null) return known;
+    if (action.kind !== 'record') {
+      const known = await this.refs.find(companyId, provider, action.refs);
+      if (known !== null) return known;
+    } else if (await this.isNewMoney(action)) {
+      return this.refs.claim(companyId, provider, action.refs);
+    }
     // Payments recorded before refs were kept (their id is the charge's): found by stream.
     const exists = await Promise.all(
       action.refs.map((ref) => this.companies.paymentExists(companyId, ref)),
@@ -323,6 +360,7 @@ export class WebhookIntake {
 }
 
 const MAX_LOCALES = 100_000;
+const DAY_MS = 86_400_000;
 
 /** Amounts from a processor are minor units; the domain's money today has 2 decimals. */
 const amountOf = (minor: number): string => formatCents(minor);
@@ -384,6 +422,23 @@ function commandFor(paymentId: string, action: PaymentAction): PaymentCommand {
           amount: amountOf(action.amountMinor),
         },
       };
+  }
+}
+
+/**
+ * What the event means, or the ValidationError interpreting it raised (thrown when the
+ * delivery is handled, after the delivery log was consulted, as before).
+ */
+function interpretation(
+  processor: PaymentProcessor,
+  event: ProcessorEvent,
+  locale: CompanyLocale,
+): Interpretation | ValidationError {
+  try {
+    return processor.interpret(event, locale);
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
   }
 }
 
