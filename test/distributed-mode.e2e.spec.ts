@@ -19,7 +19,7 @@ import {
   writeWorkedPayments,
   writeWorkedTerms,
 } from '@cvf/gateway/testing';
-import { stripeCharge, stripeEvent, stripeSignature } from '@cvf/ingest/testing';
+import { euroChargeEvent, postStripeEvent } from '@cvf/ingest/testing';
 import { createTestDatabase, type TestDatabase, testServices } from './support/services';
 
 // Distributed mode as deployed: each app of k8s/deployments.yaml started as its manifest
@@ -170,23 +170,12 @@ it('given the worked example written through ingest, then the gateway serves the
       headers: ADMIN_HEADERS,
     });
     const { secret } = (await created.json()) as { secret: string };
-    const euros = stripeCharge({
-      id: 'ch_eur',
-      currency: 'eur',
-      amount: 900,
-      amount_captured: 900,
-    });
-    const payload = JSON.stringify(
-      stripeEvent('charge.succeeded', euros, 'evt_eur', 1_706_800_000),
+    const delivered = await postStripeEvent(
+      running('ingest').base,
+      'worked',
+      secret,
+      euroChargeEvent('ch_eur', 'evt_eur'),
     );
-    const delivered = await fetch(`${running('ingest').base}/webhooks/worked/stripe`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': stripeSignature(payload, secret),
-      },
-      body: payload,
-    });
     expect(await delivered.json()).toMatchObject({ outcome: 'rejected' });
     const rejected = await readUntil(reader, /event: DeliveryRejected\ndata: .*\n\n/, 30_000);
     expect(/id: (.*)\nevent: DeliveryRejected/.exec(rejected)?.[1]).toBe(

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase, testServices } from '@cvf/test-support';
 import { type Stack, startStack } from '@cvf/test-support/stack';
 import { readUntil } from '@cvf/gateway/testing';
-import { stripeCharge, stripeEvent, stripeSignature } from '@cvf/ingest/testing';
+import { euroChargeEvent, postStripeEvent } from '@cvf/ingest/testing';
 
 // The whole system in one process (the all-in-one wiring): a webhook delivery ingest cannot
 // record reaches operations on the breach stream, through Redis pub/sub like a breach.
@@ -46,23 +46,12 @@ describe('a webhook delivery that cannot be recorded', () => {
     const reader = response.body!.getReader();
     try {
       await readUntil(reader, /: alerts of eur-co\n\n/);
-      const euros = stripeCharge({
-        id: 'ch_e',
-        currency: 'eur',
-        amount: 900,
-        amount_captured: 900,
-      });
-      const payload = JSON.stringify(
-        stripeEvent('charge.succeeded', euros, 'evt_e1', 1_706_800_000),
+      const delivered = await postStripeEvent(
+        base,
+        'eur-co',
+        secret,
+        euroChargeEvent('ch_e', 'evt_e1'),
       );
-      const delivered = await fetch(`${base}/webhooks/eur-co/stripe`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': stripeSignature(payload, secret),
-        },
-        body: payload,
-      });
       expect(delivered.status).toBe(200);
       const text = await readUntil(reader, /event: DeliveryRejected\ndata: .*\n\n/);
       const data = /event: DeliveryRejected\ndata: (.*)\n/.exec(text)?.[1] ?? '{}';

@@ -44,6 +44,33 @@ export function stripeSignature(payload: string, secret: string, timestamp?: num
   });
 }
 
+/** POSTs `event` to a listening ingest's webhook route for the company, signed as Stripe would. */
+export function postStripeEvent(
+  base: string,
+  companyId: string,
+  secret: string,
+  event: Stripe.Event,
+): Promise<Response> {
+  const payload = JSON.stringify(event);
+  return fetch(`${base}/webhooks/${companyId}/stripe`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': stripeSignature(payload, secret),
+    },
+    body: payload,
+  });
+}
+
+/** A charge in euros, for a company that reports in another currency: kept as rejected. */
+export const euroChargeEvent = (chargeId: string, eventId: string): Stripe.Event =>
+  stripeEvent(
+    'charge.succeeded',
+    stripeCharge({ id: chargeId, currency: 'eur', amount: 900, amount_captured: 900 }),
+    eventId,
+    1_706_800_000,
+  );
+
 export const stripeCharge = (fields: Partial<Stripe.Charge>): Stripe.Charge => ({
   ...charge,
   refunds: { object: 'list', data: [], has_more: false, url: '/v1/charges/ch/refunds' },
@@ -72,6 +99,46 @@ export const stripeInvoice = (fields: Partial<Stripe.Invoice>): Stripe.Invoice =
   status: 'paid',
   ...fields,
 });
+
+/** A paid invoice listing its one payment (`payments` included), paid through `intent`. */
+export function stripeInvoicePaidBy(paid: {
+  readonly id: string;
+  readonly intent: string;
+  readonly amount: number;
+  readonly paidAt: number;
+  readonly customer: string;
+  readonly currency?: string;
+}): Stripe.Invoice {
+  const currency = paid.currency ?? 'usd';
+  return stripeInvoice({
+    id: paid.id,
+    currency,
+    customer: paid.customer,
+    amount_paid: paid.amount,
+    status_transitions: { ...invoice.status_transitions, paid_at: paid.paidAt },
+    payments: {
+      object: 'list',
+      has_more: false,
+      url: '/v1/invoice_payments',
+      data: [
+        {
+          id: `inpay_${paid.id}`,
+          object: 'invoice_payment',
+          amount_paid: paid.amount,
+          amount_requested: paid.amount,
+          created: paid.paidAt,
+          currency,
+          invoice: paid.id,
+          is_default: true,
+          livemode: false,
+          payment: { type: 'payment_intent', payment_intent: paid.intent },
+          status: 'paid',
+          status_transitions: { canceled_at: null, paid_at: paid.paidAt },
+        },
+      ],
+    },
+  });
+}
 
 /** A balance transaction as it appears expanded on a charge or a dispute. */
 export function balanceTransaction(

@@ -48,13 +48,7 @@ export class StripeProcessor implements PaymentProcessor {
   readonly signatureHeader = 'stripe-signature';
 
   verify(delivery: SignedDelivery): SignatureVerdict {
-    return verifyStripeSignature({
-      header: delivery.signature,
-      rawBody: delivery.rawBody,
-      secrets: delivery.secrets,
-      nowSeconds: delivery.nowSeconds,
-      toleranceSeconds: delivery.toleranceSeconds,
-    });
+    return verifyStripeSignature(delivery);
   }
 
   parse(rawBody: Buffer): ProcessorEvent {

@@ -6,9 +6,9 @@ import {
   stripeEvent,
   stripeIntent,
   stripeInvoice,
+  stripeInvoicePaidBy,
   stripeRefund,
 } from '../../testing/stripe-events';
-import { invoice as invoiceFixture } from '../../testing/stripe-objects';
 import { type CompanyLocale, type Interpretation } from '../payment-processor';
 import { StripeProcessor } from './stripe-processor';
 
@@ -92,33 +92,12 @@ describe('payments', () => {
   });
 
   it('a paid invoice records each paid payment it lists, provisionally, at the time it was paid', () => {
-    const paid = stripeInvoice({
+    const paid = stripeInvoicePaidBy({
       id: 'in_1',
-      currency: 'usd',
+      intent: 'pi_1',
+      amount: 10_000,
+      paidAt: LATE_JANUARY,
       customer: 'cus_1',
-      amount_paid: 10_000,
-      status_transitions: { ...invoiceFixture.status_transitions, paid_at: LATE_JANUARY },
-      payments: {
-        object: 'list',
-        has_more: false,
-        url: '/v1/invoice_payments',
-        data: [
-          {
-            id: 'inpay_1',
-            object: 'invoice_payment',
-            amount_paid: 10_000,
-            amount_requested: 10_000,
-            created: LATE_JANUARY,
-            currency: 'usd',
-            invoice: 'in_1',
-            is_default: true,
-            livemode: false,
-            payment: { type: 'payment_intent', payment_intent: 'pi_1' },
-            status: 'paid',
-            status_transitions: { canceled_at: null, paid_at: LATE_JANUARY },
-          },
-        ],
-      },
     });
     expect(meaning(stripeEvent('invoice.paid', paid, 'evt_5', LATE_JANUARY))).toMatchObject({
       kind: 'actions',

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type SignatureVerdict, type SignedDelivery } from '../payment-processor';
 
 /**
  * Stripe's webhook signature (NOTES.md): `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`,
@@ -7,28 +8,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * rolls a secret; we accept any of them under any of the company's active secrets, which is
  * how our own rotation works too.
  */
-export interface SignatureCheck {
-  readonly header: string | undefined;
-  /** The body exactly as received: a re-serialised JSON would not verify. */
-  readonly rawBody: Buffer;
-  readonly secrets: readonly string[];
-  readonly nowSeconds: number;
-  /** How far the timestamp may lag or lead our clock. */
-  readonly toleranceSeconds: number;
-}
-
-export type SignatureVerdict =
-  { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
-export function verifyStripeSignature(check: SignatureCheck): SignatureVerdict {
-  if (check.header === undefined || check.header.trim() === '') {
+export function verifyStripeSignature(check: SignedDelivery): SignatureVerdict {
+  if (check.signature === undefined || check.signature.trim() === '') {
     return { ok: false, reason: 'the Stripe-Signature header is missing' };
   }
   let timestamp: string | undefined;
   const signatures: Buffer[] = [];
-  for (const item of check.header.split(',')) {
+  for (const item of check.signature.split(',')) {
     const at = item.indexOf('=');
     if (at < 0) continue;
     const key = item.slice(0, at).trim();

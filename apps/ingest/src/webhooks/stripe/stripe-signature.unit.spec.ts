@@ -1,8 +1,5 @@
-import {
-  stripeSignatureHeader,
-  verifyStripeSignature,
-  type SignatureCheck,
-} from './stripe-signature';
+import { stripeSignatureHeader, verifyStripeSignature } from './stripe-signature';
+import { type SignedDelivery } from '../payment-processor';
 
 const body = Buffer.from('{"id":"evt_1","type":"charge.succeeded"}');
 const NOW = 1_700_000_000;
@@ -10,11 +7,11 @@ const OLD = 'whsec_old';
 const NEW = 'whsec_new';
 
 function check(
-  header: string | undefined,
-  overrides: Partial<SignatureCheck> = {},
-): SignatureCheck {
+  signature: string | undefined,
+  overrides: Partial<SignedDelivery> = {},
+): SignedDelivery {
   return {
-    header,
+    signature,
     rawBody: body,
     secrets: [OLD],
     nowSeconds: NOW,
