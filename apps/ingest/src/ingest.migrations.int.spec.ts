@@ -34,7 +34,7 @@ it('005 keeps every delivery an earlier version logged, with its outcome and rea
     `SELECT event_id, outcome, reason, deliveries, handled_at IS NOT NULL AS handled
      FROM ingest.webhook_deliveries ORDER BY event_id`,
   );
-  const epoch = await pool.query('SELECT count(*)::int AS n FROM ingest.payment_refs_epoch');
+  const epoch = await pool.query('SELECT count(*)::int AS n FROM ingest.payment_ids_epoch');
   expect(epoch.rows).toEqual([{ n: 1 }]);
   expect(rows).toEqual([
     { event_id: 'evt_1', outcome: 'recorded', reason: null, deliveries: 1, handled: true },

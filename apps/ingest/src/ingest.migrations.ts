@@ -86,48 +86,12 @@ export const INGEST_MIGRATIONS: MigrationSet = {
         WHERE true;
         CREATE INDEX webhook_deliveries_by_time
           ON ingest.webhook_deliveries (company_id, received_at DESC, event_id);
-        -- Every id a processor gives the money (charge, payment intent, invoice) → the payment
-        -- recorded for it, so events naming it differently find the same payment.
-        CREATE TABLE ingest.payment_refs (
-          company_id text NOT NULL,
-          provider   text NOT NULL,
-          ref        text NOT NULL,
-          payment_id text NOT NULL,
-          PRIMARY KEY (company_id, provider, ref)
-        );
-        -- Since when refs are kept: a charge created later than this was never recorded
-        -- without them, so its payment is found by its refs alone.
-        CREATE TABLE ingest.payment_refs_epoch (since timestamptz NOT NULL);
-        INSERT INTO ingest.payment_refs_epoch (since) VALUES (now());
-        -- The payment for a set of refs when one of them is known already, or when two
-        -- claims of the same money meet: the payment the known refs name (else the first
-        -- ref), and every other ref then names it too. Inserting the unknown refs at once
-        -- either succeeds whole or meets a claim that committed meanwhile (a unique
-        -- violation), and then looks again: two events naming the same money at once always
-        -- agree on one payment. (New money takes one INSERT of its own: PaymentRefs.claim.)
-        CREATE FUNCTION ingest.claim_payment(p_company text, p_provider text, p_refs text[])
-          RETURNS text LANGUAGE plpgsql AS $fn$
-        DECLARE
-          chosen text;
-        BEGIN
-          LOOP
-            SELECT payment_id INTO chosen FROM ingest.payment_refs
-            WHERE company_id = p_company AND provider = p_provider AND ref = ANY (p_refs)
-            ORDER BY ref LIMIT 1;
-            chosen := COALESCE(chosen, p_refs[1]);
-            BEGIN
-              INSERT INTO ingest.payment_refs (company_id, provider, ref, payment_id)
-              SELECT p_company, p_provider, r, chosen FROM unnest(p_refs) AS r
-              WHERE NOT EXISTS (
-                SELECT 1 FROM ingest.payment_refs k
-                WHERE k.company_id = p_company AND k.provider = p_provider AND k.ref = r);
-              RETURN chosen;
-            EXCEPTION WHEN unique_violation THEN
-              -- a claim of the same money committed meanwhile: look again
-            END;
-          END LOOP;
-        END
-        $fn$;`,
+        -- Since when a processor's payment is recorded under the id every event of its
+        -- money names (Stripe: the PaymentIntent, else the charge): money that came to be
+        -- later is found by that id alone; earlier payments by the id they were recorded
+        -- under (the charge's).
+        CREATE TABLE ingest.payment_ids_epoch (since timestamptz NOT NULL);
+        INSERT INTO ingest.payment_ids_epoch (since) VALUES (now());`,
     },
   ],
 };

@@ -36,9 +36,11 @@ export interface ProcessorEvent {
 }
 
 /**
- * `refs`: every id the processor uses for the money (a charge, its payment intent, an
- * invoice), the preferred first: a payment new to us is recorded under refs[0], and any of
- * them finds it again later. Amounts are in the company's minor unit.
+ * `refs`: the ids the processor gives the money. refs[0] is the one every event of that money
+ * names (Stripe: the PaymentIntent, else the charge): the payment is recorded under it, so
+ * events agree on one payment whichever arrives first, without a lookup. The others (the
+ * charge, an invoice) are ids an earlier version may have recorded it under. Amounts are in
+ * the company's minor unit.
  */
 interface PaymentRefs {
   readonly refs: readonly string[];

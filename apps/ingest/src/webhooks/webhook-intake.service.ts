@@ -30,7 +30,7 @@ import {
 import {
   type Delivery,
   type DeliveryOutcome,
-  PaymentRefs,
+  PaymentIdEpoch,
   WebhookDeliveries,
   WebhookSecrets,
 } from './webhook-tables';
@@ -75,7 +75,7 @@ export class WebhookIntake {
     private readonly companies: CompanyStreams,
     private readonly secrets: WebhookSecrets,
     private readonly deliveries: WebhookDeliveries,
-    private readonly refs: PaymentRefs,
+    private readonly epoch: PaymentIdEpoch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PAYMENT_PROCESSORS) processors: readonly PaymentProcessor[],
     @Optional() @Inject(DELIVERY_ALERTS) private readonly alerts: DeliveryAlerts | null,
@@ -116,13 +116,7 @@ export class WebhookIntake {
 
     const event = processor.parse(body);
     const delivery: Delivery = { companyId, provider, eventId: event.id };
-    const meaning = interpretation(processor, event, locale);
-    // The delivery log and, for new money, its payment's refs at once: a duplicate delivery
-    // claims refs that were claimed already, which changes nothing.
-    const [earlier, claimed] = await Promise.all([
-      this.deliveries.find(delivery),
-      this.claimNewMoney(provider, companyId, meaning),
-    ]);
+    const earlier = await this.deliveries.find(delivery);
     if (earlier !== null && earlier.outcome !== 'deferred') {
       await this.deliveries.arrivedAgain(delivery);
       return {
@@ -136,30 +130,17 @@ export class WebhookIntake {
         position: null,
       };
     }
-    return this.handleAndLog(delivery, event, body.toString('utf8'), meaning, claimed, true);
+    const meaning = interpretation(processor, event, locale);
+    return this.handleAndLog(delivery, event, body.toString('utf8'), meaning, true);
   }
 
   /**
-   * The payment of an interpretation whose first action records money that came to be after
-   * refs were kept (see paymentFor), claimed ahead; null for anything else.
-   */
-  private async claimNewMoney(
-    provider: string,
-    companyId: string,
-    meaning: Interpretation | ValidationError,
-  ): Promise<string | null> {
-    if (meaning instanceof ValidationError || meaning.kind !== 'actions') return null;
-    const first = meaning.actions[0];
-    if (first?.kind !== 'record' || !(await this.isNewMoney(first))) return null;
-    return this.refs.claim(companyId, provider, first.refs);
-  }
-
-  /**
-   * A charge made after refs were kept was never recorded without them (an intent or an
-   * invoice is dated by itself: a day's margin for a charge made before it was paid).
+   * Money made after payment ids were taken from refs[0] (PaymentIdEpoch) was never recorded
+   * under another id. A charge is dated by itself; an intent or an invoice by its own time,
+   * so a day's margin for a charge made before it was paid.
    */
   private async isNewMoney(action: PaymentAction & { kind: 'record' }): Promise<boolean> {
-    const since = await this.refs.keptSince();
+    const since = await this.epoch.since();
     return Date.parse(action.occurredAt) >= since + (action.provisional ? DAY_MS : 0);
   }
 
@@ -177,7 +158,7 @@ export class WebhookIntake {
     }
     const event = processor.parse(Buffer.from(logged.body, 'utf8'));
     const meaning = interpretation(processor, event, locale);
-    return this.handleAndLog(delivery, event, logged.body, meaning, null, false);
+    return this.handleAndLog(delivery, event, logged.body, meaning, false);
   }
 
   /**
@@ -200,7 +181,6 @@ export class WebhookIntake {
     event: ProcessorEvent,
     body: string,
     meaning: Interpretation | ValidationError,
-    claimed: string | null,
     arrival: boolean,
   ): Promise<WebhookReceipt> {
     const log = (outcome: DeliveryOutcome, reason: string | null, paymentId: string | null) =>
@@ -214,7 +194,7 @@ export class WebhookIntake {
       });
     let handled: Handled;
     try {
-      handled = await this.handle(delivery, event, meaning, claimed);
+      handled = await this.handle(delivery, event, meaning);
     } catch (error) {
       if (error instanceof PaymentNotRecordedYetError) {
         const paymentId = (error.details.payment_id as string | undefined) ?? null;
@@ -241,7 +221,6 @@ export class WebhookIntake {
     { companyId, provider }: Delivery,
     event: ProcessorEvent,
     meaning: Interpretation | ValidationError,
-    claimed: string | null,
   ): Promise<Handled> {
     if (meaning instanceof ValidationError) throw meaning;
     if (meaning.kind === 'ignore') {
@@ -252,9 +231,8 @@ export class WebhookIntake {
     }
     const results: WriteResult[] = [];
     let paymentId: string | null = null;
-    for (const [i, action] of meaning.actions.entries()) {
-      paymentId =
-        i === 0 && claimed !== null ? claimed : await this.paymentFor(provider, companyId, action);
+    for (const action of meaning.actions) {
+      paymentId = await this.paymentFor(companyId, action);
       try {
         results.push(await this.apply(provider, companyId, event, paymentId, action));
       } catch (error) {
@@ -273,34 +251,22 @@ export class WebhookIntake {
   }
 
   /**
-   * The payment an action is about. A recording claims one (the first ref, unless a ref is
-   * known already); anything else needs the payment recorded, else 409 so the processor
-   * retries once the charge has come.
+   * The payment an action is about: recorded under refs[0], the id every event of the money
+   * names (Stripe: the PaymentIntent, else the charge), so two events of the same money agree
+   * without asking anyone. A payment recorded before that rule (PaymentIdEpoch) is under
+   * another of its refs (the charge's): found by its stream. Anything but a recording needs
+   * the payment recorded, else 409 so the processor retries once the charge has come.
    */
-  private async paymentFor(
-    provider: string,
-    companyId: string,
-    action: PaymentAction,
-  ): Promise<string> {
-    if (action.kind !== 'record') {
-      const known = await this.refs.find(companyId, provider, action.refs);
-      if (known !== null) return known;
-    } else if (await this.isNewMoney(action)) {
-      return this.refs.claim(companyId, provider, action.refs);
-    }
-    // Payments recorded before refs were kept (their id is the charge's): found by stream.
+  private async paymentFor(companyId: string, action: PaymentAction): Promise<string> {
+    const first = action.refs[0];
+    if (first === undefined) throw new Error('a payment action without refs');
+    if (action.kind === 'record' && (await this.isNewMoney(action))) return first;
     const exists = await Promise.all(
       action.refs.map((ref) => this.companies.paymentExists(companyId, ref)),
     );
-    const legacy = action.refs.find((_, i) => exists[i]);
-    if (legacy !== undefined) {
-      return this.refs.claim(companyId, provider, [
-        legacy,
-        ...action.refs.filter((r) => r !== legacy),
-      ]);
-    }
-    if (action.kind === 'record') return this.refs.claim(companyId, provider, action.refs);
-    const first = action.refs[0] ?? '';
+    const recorded = action.refs.find((_, i) => exists[i]);
+    if (recorded !== undefined) return recorded;
+    if (action.kind === 'record') return first;
     throw new PaymentNotRecordedYetError(
       `this ${action.kind.replace('_', ' ')} is for ${first}, whose payment is not recorded yet ` +
         '(its charge event has not arrived); nothing was recorded, retry later',

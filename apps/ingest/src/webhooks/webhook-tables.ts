@@ -292,22 +292,19 @@ function recordOf(row: DeliveryRow): DeliveryRecord {
 }
 
 /**
- * Which payment a processor's ids belong to (ingest.payment_refs): a charge, its payment
- * intent and an invoice all name one payment, whichever event names which first.
+ * Since when processor payments are recorded under the id every event of their money names
+ * (ingest.payment_ids_epoch): money that came to be later needs no lookup to be found.
  */
 @Injectable()
-export class PaymentRefs {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
-
+export class PaymentIdEpoch {
   private epoch: Promise<number> | null = null;
 
-  /**
-   * Since when refs are kept (ms since the epoch). A payment recorded before then is known
-   * by its stream only (its id is its charge's, or its intent's).
-   */
-  keptSince(): Promise<number> {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** ms since the Unix epoch; read once. */
+  since(): Promise<number> {
     this.epoch ??= this.pool
-      .query<{ since: Date }>('SELECT min(since) AS since FROM ingest.payment_refs_epoch')
+      .query<{ since: Date }>('SELECT min(since) AS since FROM ingest.payment_ids_epoch')
       .then((result) => result.rows[0]?.since?.getTime() ?? 0)
       .catch((error: unknown) => {
         this.epoch = null;
@@ -315,57 +312,7 @@ export class PaymentRefs {
       });
     return this.epoch;
   }
-
-  /** The payment any of `refs` is known for, or null. */
-  async find(companyId: string, provider: string, refs: readonly string[]): Promise<string | null> {
-    const result = await this.pool.query<{ payment_id: string }>(
-      `SELECT payment_id FROM ingest.payment_refs
-       WHERE company_id = $1 AND provider = $2 AND ref = ANY($3::text[]) LIMIT 1`,
-      [companyId, provider, refs],
-    );
-    return result.rows[0]?.payment_id ?? null;
-  }
-
-  /**
-   * The payment for `refs`: the one any of them is known for, else refs[0]; every ref is then
-   * known for it. New money (no ref known) is one INSERT of all refs, whole or not at all;
-   * otherwise, or when a claim of the same money meets this one (a unique violation),
-   * ingest.claim_payment decides. Either way two events naming the same money at once agree
-   * on one payment.
-   */
-  async claim(companyId: string, provider: string, refs: readonly string[]): Promise<string> {
-    const first = refs[0];
-    if (first === undefined) throw new Error('a payment action without refs');
-    const fresh = await this.pool
-      .query(
-        // Without a flush of its own (synchronous_commit off for this statement): the
-        // payment's append follows and commits synchronously, which flushes this commit with
-        // it (the write-ahead log is sequential); a claim whose payment was never appended
-        // may be lost in a crash, and is simply made again. One fsync fewer per payment.
-        `INSERT INTO ingest.payment_refs (company_id, provider, ref, payment_id)
-         SELECT $1, $2, ref, $4
-         FROM unnest($3::text[]) AS ref, (SELECT set_config('synchronous_commit', 'off', true)) AS c
-         WHERE NOT EXISTS (
-           SELECT 1 FROM ingest.payment_refs
-           WHERE company_id = $1 AND provider = $2 AND ref = ANY ($3::text[]))`,
-        [companyId, provider, refs, first],
-      )
-      .catch((error: unknown) => {
-        if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) return null;
-        throw error;
-      });
-    if (fresh !== null && fresh.rowCount === refs.length) return first;
-    const result = await this.pool.query<{ payment_id: string }>(
-      'SELECT ingest.claim_payment($1, $2, $3::text[]) AS payment_id',
-      [companyId, provider, refs],
-    );
-    const paymentId = result.rows[0]?.payment_id;
-    if (paymentId === undefined) throw new Error('ingest.claim_payment answered no row');
-    return paymentId;
-  }
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /** What a sealed secret is bound to: it opens only on its own row. */
 function sealContext(companyId: string, secretId: string): string {

@@ -8,7 +8,7 @@ import { WebhookController } from './webhook.controller';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookIntake } from './webhook-intake.service';
 import { WebhookSecretsController } from './webhook-secrets.controller';
-import { PaymentRefs, WebhookDeliveries, WebhookSecrets } from './webhook-tables';
+import { PaymentIdEpoch, WebhookDeliveries, WebhookSecrets } from './webhook-tables';
 
 /**
  * Signed payment-processor webhooks (each processor a PaymentProcessor), the signing secrets
@@ -35,7 +35,7 @@ import { PaymentRefs, WebhookDeliveries, WebhookSecrets } from './webhook-tables
     WebhookIntake,
     WebhookSecrets,
     WebhookDeliveries,
-    PaymentRefs,
+    PaymentIdEpoch,
   ],
 })
 export class WebhooksModule {}

@@ -17,10 +17,11 @@ import { verifyStripeSignature } from './stripe-signature';
  * Choices where the issue was silent (each unit-tested in stripe-processor.unit.spec.ts):
  * - One payment per successful charge: charge.succeeded, charge.captured,
  *   payment_intent.succeeded and invoice.paid / invoice.payment_succeeded all name the same
- *   money through `refs`; the intake records it once and finds it again by any of them. Its
- *   payment_id is the charge's PaymentIntent when it has one (every event of that money names
- *   it, so the id does not depend on which arrives first; the charge id is `source_ref`), the
- *   charge's own id for a charge made without one.
+ *   money through `refs`. Its payment_id is the charge's PaymentIntent when it has one (every
+ *   event of that money names it, refunds and disputes too, so the id does not depend on
+ *   which arrives first; the charge id is `source_ref`), the charge's own id for a charge
+ *   made without one. An invoice of the API before 2025-03-31 names its `payment_intent`
+ *   beside its `charge`, and so lands on the same payment.
  * - Dated by the charge: a charge event's `created`, as a date in the company's zone. A
  *   payment intent (whose `latest_charge` is only an id) or an invoice is dated by its own
  *   time, provisionally: the charge's event, when it comes, corrects the date.
