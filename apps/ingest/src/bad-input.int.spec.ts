@@ -111,7 +111,23 @@ const rows: readonly BadInput[] = [
   bad('a refund beyond the payment', 'POST /companies/acme/payments/inv-1/refunds', { amount: '100.01' }, '422 rule_violation'),
   bad('a correction below the refunds', 'PUT /companies/acme/payments/inv-1', { ...CORRECTION, amount: '5' }, '422 rule_violation'),
   bad('a route that does not exist', 'POST /companies/acme/invoices', {}, '404 not_found'),
+  // Bodies built to exhaust the stack of whatever walks them.
+  bad('a payment nested 5,000 arrays deep', 'POST /companies/acme/payments', json(deepPayment(5_000)), INVALID, ['body']),
+  bad('a company nested 65 objects deep', 'POST /companies', { name: 'Deep', extra: nested(64) }, INVALID, ['body']),
 ];
+
+/** A payment whose amount sits inside `depth` arrays, as JSON text (JSON.stringify would overflow). */
+function deepPayment(depth: number): string {
+  const amount = `${'['.repeat(depth)}"1"${']'.repeat(depth)}`;
+  return `{"customer_id":"c1","payment_date":"2020-01-15","amount":${amount}}`;
+}
+
+/** A value inside `depth` arrays: [[[ … ]]]. */
+function nested(depth: number): unknown {
+  let value: unknown = '1';
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
 
 let ingest: IngestTestApp;
 let appends: AppendCounter;

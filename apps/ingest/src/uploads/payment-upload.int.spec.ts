@@ -204,6 +204,28 @@ describe('a file with bad rows', () => {
   });
 });
 
+describe('a multipart body that ends early', () => {
+  it('answers 400 (not 500) saying so, and records nothing', async () => {
+    const boundary = '----cvf-test-boundary';
+    const truncated = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.csv"\r\n` +
+        'Content-Type: text/csv\r\n\r\ncustomer_id,payment_date,amount\ncus_1,2020-01-15,1.00\n',
+    );
+    const response = await ingest.app.inject({
+      method: 'POST',
+      url: UPLOAD,
+      payload: truncated,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining('the upload ended before its multipart body did'),
+    });
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+  });
+});
+
 describe('a payment id recorded with other facts', () => {
   it('answers 409 listing the rows with both versions of the facts, and records nothing', async () => {
     const recorded = await send(ingest.app, 'POST', '/companies/acme/payments', {

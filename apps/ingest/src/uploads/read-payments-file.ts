@@ -90,6 +90,14 @@ export async function readPaymentsFile(
     });
   } catch (error) {
     if (error instanceof UploadTooLarge || part.file.truncated) throw tooLarge(limitBytes);
+    // The multipart body broke off (no closing boundary, a client that hung up): the
+    // request's fault, and nothing was recorded.
+    const broken = part.file.errored ?? hashed.errored;
+    if (broken !== null && !(error instanceof ValidationError)) {
+      throw new MalformedRequestError(
+        `the upload ended before its multipart body did (${broken.message}); nothing was recorded`,
+      );
+    }
     throw error;
   }
   await piped;
