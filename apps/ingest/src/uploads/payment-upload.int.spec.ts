@@ -194,6 +194,25 @@ describe('a file with bad rows', () => {
     ]);
   });
 
+  it('refuses a row with more cells than the header (an unquoted 1,000), passes empty trailing ones', async () => {
+    const reply = await upload(
+      [
+        'customer_id,payment_date,amount',
+        'cus_1,2020-01-15,1,000',
+        'cus_2,2020-01-15,"1,000"',
+      ].join('\n'),
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body.issues).toEqual([
+      { row: 2, column: '*', reason: expect.stringMatching(/^has 4 cells where the header has 3/) },
+      { row: 3, column: 'amount', reason: expect.any(String) },
+    ]);
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+    const trailing = await upload('customer_id,payment_date,amount\ncus_t,2020-01-15,10.00,,\n');
+    expect(trailing.status).toBe(200);
+    expect(await appended.appendedSinceLastLook()).toBe(1);
+  });
+
   it('refuses an empty file and malformed CSV', async () => {
     expect((await upload('')).body.issues).toEqual([
       { row: 1, column: '*', reason: 'the file is empty: a header row is required' },

@@ -28,7 +28,7 @@ export type CsvRowSink<T> = (value: T, row: number) => readonly FieldIssue[] | v
 /**
  * Streams CSV text through a table spec, one record at a time: a file is never held whole,
  * and the caller decides how to keep the rows. Every row is validated and nothing is dropped
- * silently. Malformed CSV becomes an issue; a failing input stream rejects with its error
+ * silently (a row with more cells than the header is an issue, not a truncation). Malformed CSV becomes an issue; a failing input stream rejects with its error
  * (an upload cut short is not a problem of the file).
  */
 export async function readCsvRows<T>(
@@ -51,6 +51,7 @@ export async function readCsvRows<T>(
   input.once('error', (error) => parser.destroy(error));
   input.pipe(parser);
   let index: Map<string, number> | null = null;
+  let headerCells = 0;
   try {
     for await (const record of parser as AsyncIterable<{
       record: string[];
@@ -64,10 +65,25 @@ export async function readCsvRows<T>(
           break;
         }
         index = header.index;
+        headerCells = record.record.length;
         continue;
       }
       rowCount++;
       const cells = record.record;
+      // More cells than the header has, with something in them: most likely a value with an
+      // unquoted comma (1,000), which would otherwise be read as 1 with the rest dropped.
+      // (Empty trailing cells, as spreadsheets leave them, carry nothing and pass.)
+      if (cells.length > headerCells && cells.slice(headerCells).some((c) => c.trim() !== '')) {
+        report(line, [
+          {
+            column: '*',
+            reason:
+              `has ${cells.length} cells where the header has ${headerCells}; ` +
+              'quote a value that holds a comma ("1,000")',
+          },
+        ]);
+        continue;
+      }
       const columns = index;
       const parsed = spec.parseRow((column) => {
         const at = columns.get(column);
