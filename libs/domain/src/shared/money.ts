@@ -79,7 +79,9 @@ export function roundToCent(cents: Dec): Dec {
 
 /** Computed ratios (MOIC, IRR, threshold ratios) are reported with 6 decimals. */
 export function formatRatio(value: Dec): string {
-  return value.toFixed(6);
+  const text = value.toFixed(6);
+  // A value that rounds to zero from below (an IRR of -0.0000001) is 0, not "-0.000000".
+  return /^-0\.0+$/.test(text) ? text.slice(1) : text;
 }
 
 /** Contractual ratios (sharing percentage, minimum payment percent) are echoed exactly. */

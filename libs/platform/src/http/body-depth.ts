@@ -4,6 +4,7 @@ import {
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '@cvf/domain';
 import { type Observable } from 'rxjs';
 
@@ -32,15 +33,21 @@ export function depthOf(value: unknown, limit: number): number {
 }
 
 /**
- * Refuses (400, nothing done) a JSON body nested deeper than MAX_BODY_DEPTH, before any
- * parameter of the route is resolved or validated: without it a body of a few thousand
- * nested arrays overflowed the stack of the checks that walk bodies (a 500).
+ * Refuses (400, nothing done), before any parameter of the route is resolved or validated:
+ * - a JSON body nested deeper than MAX_BODY_DEPTH (a body of a few thousand nested arrays
+ *   overflowed the stack of the checks that walk bodies: a 500);
+ * - a body that is not valid UTF-8 (it was decoded with U+FFFD in place of the bad bytes and
+ *   stored so, silently).
  */
 @Injectable()
 export class BodyDepthInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
-      const body: unknown = context.switchToHttp().getRequest<{ body?: unknown }>().body;
+      const request = context.switchToHttp().getRequest<{ body?: unknown; rawBody?: Buffer }>();
+      if (request.rawBody !== undefined && !isUtf8(request.rawBody)) {
+        throw ValidationError.of('body', 'must be valid UTF-8');
+      }
+      const body = request.body;
       if (
         typeof body === 'object' &&
         body !== null &&
