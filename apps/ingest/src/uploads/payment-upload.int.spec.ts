@@ -12,17 +12,21 @@ let log: EventLog;
 let appended: AppendCounter;
 const UPLOAD = '/companies/acme/payments/upload';
 
-function multipart(csv: string, filename = 'payments.csv') {
+function multipart(csv: string | Buffer, filename = 'payments.csv') {
   const boundary = '----cvf-test-boundary';
-  const payload = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-      `Content-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
-  );
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+        'Content-Type: text/csv\r\n\r\n',
+    ),
+    Buffer.isBuffer(csv) ? csv : Buffer.from(csv),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 async function upload(
-  csv: string,
+  csv: string | Buffer,
   headers: Record<string, string> = {},
   target: IngestTestApp = ingest,
   url = UPLOAD,
@@ -210,6 +214,22 @@ describe('a file with bad rows', () => {
     expect(await appended.appendedSinceLastLook()).toBe(0);
     const trailing = await upload('customer_id,payment_date,amount\ncus_t,2020-01-15,10.00,,\n');
     expect(trailing.status).toBe(200);
+    expect(await appended.appendedSinceLastLook()).toBe(1);
+  });
+
+  it('refuses a file that is not UTF-8, naming the line, instead of storing U+FFFD', async () => {
+    const latin1 = Buffer.from(
+      'customer_id,payment_date,amount\ncus_1,2020-01-15,1.00\nJos\xe9,2020-01-15,2.00\n',
+      'latin1',
+    );
+    const reply = await upload(latin1);
+    expect(reply.status).toBe(400);
+    expect(reply.body.issues).toEqual([
+      { row: 3, column: '*', reason: expect.stringContaining('not valid UTF-8') },
+    ]);
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+    const utf8 = await upload('customer_id,payment_date,amount\nJosé,2020-01-15,2.00\n');
+    expect(utf8.status).toBe(200);
     expect(await appended.appendedSinceLastLook()).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { resolveHeader, type FieldIssue, type TableSpec } from '@cvf/domain';
 
 /** A problem in a CSV file, at a row numbered as a line of the file (the header is row 1). */
@@ -17,6 +17,74 @@ export interface CsvReadSummary {
   readonly issueCount: number;
   /** Data rows read (valid or not), the header excluded. */
   readonly rowCount: number;
+}
+
+/** The bytes of the file are not UTF-8 from `line` on. */
+class NotUtf8 extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line} is not valid UTF-8`);
+  }
+}
+
+/**
+ * Passes the bytes through and stops at the first that are not UTF-8: decoded otherwise,
+ * they would become U+FFFD and be stored so, silently. The line is where the first bad byte
+ * of its chunk sits (a sequence cut by a chunk boundary is reported at the chunk's line).
+ */
+class Utf8Check extends Transform {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private line = 1;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.decoder.decode(chunk, { stream: true });
+    } catch {
+      done(new NotUtf8(this.line + newlines(chunk, firstNonUtf8(chunk))));
+      return;
+    }
+    this.line += newlines(chunk, chunk.length);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.decoder.decode();
+      done();
+    } catch {
+      done(new NotUtf8(this.line));
+    }
+  }
+}
+
+function newlines(chunk: Buffer, end: number): number {
+  let count = 0;
+  for (let i = 0; i < end; i++) if (chunk[i] === 0x0a) count++;
+  return count;
+}
+
+/** Where the first byte that cannot start or continue a UTF-8 sequence is (or the end). */
+function firstNonUtf8(chunk: Buffer): number {
+  let i = 0;
+  while (i < chunk.length) {
+    const lead = chunk[i]!;
+    const size =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 2
+          : lead >= 0xe0 && lead <= 0xef
+            ? 3
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 4
+              : 0;
+    if (size === 0) return i;
+    for (let k = 1; k < size && i + k < chunk.length; k++) {
+      const next = chunk[i + k]!;
+      if (next < 0x80 || next > 0xbf) return i;
+    }
+    i += size;
+  }
+  return chunk.length;
 }
 
 /**
@@ -47,9 +115,11 @@ export async function readCsvRows<T>(
   };
 
   const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true });
+  const utf8 = new Utf8Check();
   // pipe() does not forward errors: without this a failing input would leave us waiting.
   input.once('error', (error) => parser.destroy(error));
-  input.pipe(parser);
+  utf8.once('error', (error) => parser.destroy(error));
+  input.pipe(utf8).pipe(parser);
   let index: Map<string, number> | null = null;
   let headerCells = 0;
   try {
@@ -96,11 +166,19 @@ export async function readCsvRows<T>(
       }
     }
   } catch (error) {
+    if (error instanceof NotUtf8) {
+      report(error.line, [
+        { column: '*', reason: 'is not valid UTF-8: save the file as UTF-8 (CSV UTF-8)' },
+      ]);
+      return { issues, issueCount, rowCount };
+    }
     if (!(error instanceof CsvError)) throw error;
     const lines = (error as { lines?: number }).lines;
     report(lines ?? 0, [{ column: '*', reason: `malformed CSV: ${error.message}` }]);
   } finally {
-    input.unpipe(parser);
+    input.unpipe(utf8);
+    utf8.unpipe(parser);
+    utf8.destroy();
     parser.destroy();
   }
   if (index === null && issueCount === 0) {
