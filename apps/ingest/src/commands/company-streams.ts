@@ -9,6 +9,14 @@ import {
 import { EVENT_STORE, type EventStore } from '@cvf/event-store';
 import { StreamWriter } from './stream-writer';
 
+/** What a company's amounts and dates are read in: fixed at its registration. */
+export interface CompanyLocale {
+  /** ISO 4217 */
+  readonly currency: string;
+  /** IANA */
+  readonly timezone: string;
+}
+
 /**
  * What the write side reads of its own streams outside a command: a company's state and
  * version (GET terms, for If-Match), and whether a company or payment exists.
@@ -22,6 +30,7 @@ export class CompanyStreams {
    */
   private readonly knownCompanies = new Set<string>();
   private static readonly KNOWN_COMPANIES_LIMIT = 100_000;
+  private readonly locales = new Map<string, CompanyLocale>();
 
   constructor(
     private readonly writer: StreamWriter,
@@ -41,6 +50,22 @@ export class CompanyStreams {
       this.knownCompanies.clear();
     }
     this.knownCompanies.add(companyId);
+  }
+
+  /**
+   * The company's currency and time zone (404 unless registered). Both are fixed at
+   * registration, so an answer is kept (bounded) instead of reading the company's stream on
+   * every payment, upload or webhook.
+   */
+  async locale(companyId: string): Promise<CompanyLocale> {
+    const kept = this.locales.get(companyId);
+    if (kept !== undefined) return kept;
+    const { state } = await this.load(companyId);
+    if (!state.registered) throw new NotFoundError('company', { company_id: companyId });
+    const locale = { currency: state.currency, timezone: state.timezone };
+    if (this.locales.size >= CompanyStreams.KNOWN_COMPANIES_LIMIT) this.locales.clear();
+    this.locales.set(companyId, locale);
+    return locale;
   }
 
   async paymentExists(companyId: string, paymentId: string): Promise<boolean> {

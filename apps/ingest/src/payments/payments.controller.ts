@@ -22,12 +22,11 @@ export class PaymentsController {
 
   /** A payment that names its currency must name the company's (404 for no company). */
   private async requireCompanyCurrency(companyId: string, currency: string): Promise<void> {
-    await this.companies.requireCompany(companyId);
-    const { state } = await this.companies.load(companyId);
-    if (currency !== state.currency) {
+    const company = await this.companies.locale(companyId);
+    if (currency !== company.currency) {
       throw ValidationError.of(
         'currency',
-        `is ${currency}; the company's amounts are in ${state.currency}`,
+        `is ${currency}; the company's amounts are in ${company.currency}`,
       );
     }
   }

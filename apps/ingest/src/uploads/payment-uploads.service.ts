@@ -34,10 +34,9 @@ export class PaymentUploads {
     write: WriteRequest,
   ): Promise<UploadResult> {
     // An unknown company is answered before a large file is read.
-    await this.companies.requireCompany(companyId);
-    const { state } = await this.companies.load(companyId);
+    const { currency } = await this.companies.locale(companyId);
     const part = await filePart(request, this.config.uploadLimitBytes);
-    const file = await readPaymentsFile(part, this.config.uploadLimitBytes, state.currency);
+    const file = await readPaymentsFile(part, this.config.uploadLimitBytes, currency);
     // With an Idempotency-Key: the same key with another file is 422 and records nothing; the
     // same file again answers the first upload's response.
     const fingerprint = fingerprintOf('file', file.sha256);

@@ -7,12 +7,9 @@
  */
 
 /** What a processor's events are read against: the company's currency and time zone. */
-export interface CompanyLocale {
-  /** ISO 4217. A charge in another currency is recorded only from a settlement in this one. */
-  readonly currency: string;
-  /** IANA. A processor timestamp becomes a payment date here. */
-  readonly timezone: string;
-}
+import { type CompanyLocale } from '../commands/company-streams';
+
+export type { CompanyLocale };
 
 export interface SignedDelivery {
   /** The signature header's value, as sent. */

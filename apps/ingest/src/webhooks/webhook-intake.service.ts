@@ -20,7 +20,6 @@ import { type WriteResult } from '../commands/stream-writer';
 import { PaymentWrite } from '../commands/write-commands';
 import { DELIVERY_ALERTS, type DeliveryAlerts } from './delivery-alerts';
 import {
-  type CompanyLocale,
   type Interpretation,
   type PaymentAction,
   PAYMENT_PROCESSORS,
@@ -68,7 +67,6 @@ interface Handled {
 export class WebhookIntake {
   private readonly logger = new Logger(WebhookIntake.name);
   private readonly processors: ReadonlyMap<string, PaymentProcessor>;
-  private readonly locales = new Map<string, CompanyLocale>();
 
   constructor(
     private readonly commands: CommandBus,
@@ -97,7 +95,7 @@ export class WebhookIntake {
     rawBody: Buffer | undefined,
   ): Promise<WebhookReceipt> {
     const processor = this.processor(provider);
-    const locale = await this.localeOf(companyId);
+    const locale = await this.companies.locale(companyId);
     const secrets = await this.secrets.active(companyId);
     if (secrets.length === 0) {
       throw new InvalidSignatureError(
@@ -130,7 +128,7 @@ export class WebhookIntake {
         position: null,
       };
     }
-    const meaning = interpretation(processor, event, locale);
+    const meaning = processor.interpret(event, locale);
     return this.handleAndLog(delivery, event, body.toString('utf8'), meaning, true);
   }
 
@@ -150,37 +148,22 @@ export class WebhookIntake {
    */
   async replay(provider: string, companyId: string, eventId: string): Promise<WebhookReceipt> {
     const processor = this.processor(provider);
-    const locale = await this.localeOf(companyId);
+    const locale = await this.companies.locale(companyId);
     const delivery: Delivery = { companyId, provider, eventId };
-    const logged = await this.deliveries.find(delivery);
-    if (logged === null || logged.body === null) {
+    const body = await this.deliveries.bodyOf(delivery);
+    if (body === null) {
       throw new NotFoundError('webhook delivery', { provider, event_id: eventId });
     }
-    const event = processor.parse(Buffer.from(logged.body, 'utf8'));
-    const meaning = interpretation(processor, event, locale);
-    return this.handleAndLog(delivery, event, logged.body, meaning, false);
-  }
-
-  /**
-   * The company's currency and zone. Both are fixed at registration, so an answer is kept
-   * (bounded) instead of reading the company's stream on every delivery.
-   */
-  private async localeOf(companyId: string): Promise<CompanyLocale> {
-    const kept = this.locales.get(companyId);
-    if (kept !== undefined) return kept;
-    await this.companies.requireCompany(companyId);
-    const { state } = await this.companies.load(companyId);
-    const locale = { currency: state.currency, timezone: state.timezone };
-    if (this.locales.size >= MAX_LOCALES) this.locales.clear();
-    this.locales.set(companyId, locale);
-    return locale;
+    const event = processor.parse(Buffer.from(body, 'utf8'));
+    const meaning = processor.interpret(event, locale);
+    return this.handleAndLog(delivery, event, body, meaning, false);
   }
 
   private async handleAndLog(
     delivery: Delivery,
     event: ProcessorEvent,
     body: string,
-    meaning: Interpretation | ValidationError,
+    meaning: Interpretation,
     arrival: boolean,
   ): Promise<WebhookReceipt> {
     const log = (outcome: DeliveryOutcome, reason: string | null, paymentId: string | null) =>
@@ -220,9 +203,8 @@ export class WebhookIntake {
   private async handle(
     { companyId, provider }: Delivery,
     event: ProcessorEvent,
-    meaning: Interpretation | ValidationError,
+    meaning: Interpretation,
   ): Promise<Handled> {
-    if (meaning instanceof ValidationError) throw meaning;
     if (meaning.kind === 'ignore') {
       return { outcome: 'ignored', reason: meaning.reason, paymentId: null, results: [] };
     }
@@ -325,7 +307,6 @@ export class WebhookIntake {
   }
 }
 
-const MAX_LOCALES = 100_000;
 const DAY_MS = 86_400_000;
 
 /** Amounts from a processor are minor units; the domain's money today has 2 decimals. */
@@ -388,23 +369,6 @@ function commandFor(paymentId: string, action: PaymentAction): PaymentCommand {
           amount: amountOf(action.amountMinor),
         },
       };
-  }
-}
-
-/**
- * What the event means, or the ValidationError interpreting it raised (thrown when the
- * delivery is handled, after the delivery log was consulted, as before).
- */
-function interpretation(
-  processor: PaymentProcessor,
-  event: ProcessorEvent,
-  locale: CompanyLocale,
-): Interpretation | ValidationError {
-  try {
-    return processor.interpret(event, locale);
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
   }
 }
 

@@ -183,17 +183,25 @@ const DELIVERY_COLUMNS = `provider, event_id, event_type, received_at, last_rece
 export class WebhookDeliveries {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** The delivery as logged, or null when it never arrived. */
-  async find(
-    delivery: Delivery,
-  ): Promise<(DeliveryRecord & { readonly body: string | null }) | null> {
-    const result = await this.pool.query<DeliveryRow & { body: string | null }>(
-      `SELECT ${DELIVERY_COLUMNS}, body FROM ingest.webhook_deliveries
+  /** The delivery as logged (without its body), or null when it never arrived. */
+  async find(delivery: Delivery): Promise<DeliveryRecord | null> {
+    const result = await this.pool.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM ingest.webhook_deliveries
        WHERE company_id = $1 AND provider = $2 AND event_id = $3`,
       [delivery.companyId, delivery.provider, delivery.eventId],
     );
     const row = result.rows[0];
-    return row ? { ...recordOf(row), body: row.body } : null;
+    return row ? recordOf(row) : null;
+  }
+
+  /** The body the delivery arrived with (for a replay), or null when none is kept. */
+  async bodyOf(delivery: Delivery): Promise<string | null> {
+    const result = await this.pool.query<{ body: string | null }>(
+      `SELECT body FROM ingest.webhook_deliveries
+       WHERE company_id = $1 AND provider = $2 AND event_id = $3`,
+      [delivery.companyId, delivery.provider, delivery.eventId],
+    );
+    return result.rows[0]?.body ?? null;
   }
 
   /** One more arrival of a delivery already handled. */

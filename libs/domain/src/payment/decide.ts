@@ -116,17 +116,10 @@ function recordPayment(command: RecordPayment, state: PaymentState): PaymentEven
     if (sameFacts(payment.original, facts) || sameFacts(payment, facts) || provisional) return [];
     if (payment.provisional && !payment.voided) {
       requireCoversDeductions(payment, input.amount);
-      const data = { ...input, amount: formatCents(input.amount) };
+      const { payment_id, customer_id, payment_date } = input;
+      const amount = formatCents(input.amount);
       return [
-        {
-          type: 'PaymentCorrected',
-          data: {
-            payment_id: data.payment_id,
-            customer_id: data.customer_id,
-            payment_date: data.payment_date,
-            amount: data.amount,
-          },
-        },
+        { type: 'PaymentCorrected', data: { payment_id, customer_id, payment_date, amount } },
       ];
     }
     throw new ConflictError(
@@ -267,12 +260,16 @@ function reverseRefund(command: ReverseRefund, state: PaymentState): PaymentEven
  * A chargeback's funds withdrawn, once per dispute (a re-delivery is a no-op): the net drops
  * by the amount, never below 0, so what is recorded is what was applied.
  */
-function disputePayment(command: DisputePayment, state: PaymentState): PaymentEvent[] {
-  const input = validateFields({
+function disputeInput(command: DisputePayment | ReinstateDispute) {
+  return validateFields({
     payment_id: entityId(command.data.payment_id),
     dispute_id: entityId(command.data.dispute_id),
     amount: money(command.data.amount, 'non-negative'),
   });
+}
+
+function disputePayment(command: DisputePayment, state: PaymentState): PaymentEvent[] {
+  const input = disputeInput(command);
   const payment = requirePayment(state, input.payment_id);
   if (payment.disputes.has(input.dispute_id)) return [];
   const applied = Math.min(input.amount, Math.max(0, netCentsOf(payment)));
@@ -285,11 +282,7 @@ function disputePayment(command: DisputePayment, state: PaymentState): PaymentEv
  * @throws NotFoundError when no withdrawal of this dispute is recorded (yet).
  */
 function reinstateDispute(command: ReinstateDispute, state: PaymentState): PaymentEvent[] {
-  const input = validateFields({
-    payment_id: entityId(command.data.payment_id),
-    dispute_id: entityId(command.data.dispute_id),
-    amount: money(command.data.amount, 'non-negative'),
-  });
+  const input = disputeInput(command);
   const payment = requirePayment(state, input.payment_id);
   const dispute = payment.disputes.get(input.dispute_id);
   if (dispute === undefined) {

@@ -54,6 +54,28 @@ export type PaymentState = { readonly exists: false } | RecordedPayment;
 
 export const initialPaymentState: PaymentState = { exists: false };
 
+/** A chargeback's withdrawal or reinstatement folded into the payment. */
+function withDispute(
+  payment: RecordedPayment,
+  data: { readonly dispute_id: string; readonly amount: string },
+  move: 'withdrawn' | 'reinstated',
+): RecordedPayment {
+  const cents = storedCents(data.amount);
+  const earlier = payment.disputes.get(data.dispute_id) ?? {
+    withdrawnCents: 0,
+    reinstatedCents: 0,
+  };
+  const entry =
+    move === 'withdrawn'
+      ? { ...earlier, withdrawnCents: earlier.withdrawnCents + cents }
+      : { ...earlier, reinstatedCents: earlier.reinstatedCents + cents };
+  return {
+    ...payment,
+    disputedCents: payment.disputedCents + (move === 'withdrawn' ? cents : -cents),
+    disputes: new Map(payment.disputes).set(data.dispute_id, entry),
+  };
+}
+
 /** The decider never emits these out of order; a log that has them is corrupt. */
 function requireRecorded(state: PaymentState, event: PaymentEvent): RecordedPayment {
   if (!state.exists) {
@@ -124,32 +146,10 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
         }),
       };
     }
-    case 'PaymentDisputed': {
-      const payment = requireRecorded(state, event);
-      const cents = storedCents(event.data.amount);
-      const earlier = payment.disputes.get(event.data.dispute_id);
-      return {
-        ...payment,
-        disputedCents: payment.disputedCents + cents,
-        disputes: new Map(payment.disputes).set(event.data.dispute_id, {
-          withdrawnCents: (earlier?.withdrawnCents ?? 0) + cents,
-          reinstatedCents: earlier?.reinstatedCents ?? 0,
-        }),
-      };
-    }
-    case 'PaymentDisputeReinstated': {
-      const payment = requireRecorded(state, event);
-      const cents = storedCents(event.data.amount);
-      const earlier = payment.disputes.get(event.data.dispute_id);
-      return {
-        ...payment,
-        disputedCents: payment.disputedCents - cents,
-        disputes: new Map(payment.disputes).set(event.data.dispute_id, {
-          withdrawnCents: earlier?.withdrawnCents ?? 0,
-          reinstatedCents: (earlier?.reinstatedCents ?? 0) + cents,
-        }),
-      };
-    }
+    case 'PaymentDisputed':
+      return withDispute(requireRecorded(state, event), event.data, 'withdrawn');
+    case 'PaymentDisputeReinstated':
+      return withDispute(requireRecorded(state, event), event.data, 'reinstated');
     case 'PaymentCorrected':
       return {
         ...requireRecorded(state, event),

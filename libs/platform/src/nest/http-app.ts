@@ -9,7 +9,7 @@ import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AuthModule } from '../auth/auth.module';
-import { BodyDepthInterceptor } from '../http/body-depth';
+import { BodyChecksInterceptor } from '../http/body-checks';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
 import { createLogger, loggingModule, logRequests } from './logging';
@@ -159,5 +159,5 @@ export function configureHttpApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalInterceptors(new BodyDepthInterceptor());
+  app.useGlobalInterceptors(new BodyChecksInterceptor());
 }

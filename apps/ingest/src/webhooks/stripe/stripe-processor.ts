@@ -160,8 +160,7 @@ function intentPayment(intent: Json, company: CompanyLocale): Interpretation {
   const intentId = requireId(intent.id, 'data.object.id');
   const charge = intent.latest_charge;
   if (isObject(charge) && typeof charge.created === 'number') {
-    const viaCharge = chargePayment({ ...charge, payment_intent: intentId }, company, 'amount');
-    return viaCharge;
+    return chargePayment({ ...charge, payment_intent: intentId }, company, 'amount');
   }
   const currency = currencyOf(intent, 'data.object');
   if (currency !== company.currency) {
@@ -315,7 +314,11 @@ function disputeAction(
     );
     const last = settled.at(-1);
     if (last === undefined) return otherCurrency(currency, company, 'chargeback');
-    amountMinor = Math.abs(last.amount as number);
+    // Whole minor units, checked like every other amount (a fraction would not be money).
+    amountMinor = minorOf(
+      Math.abs(last.amount as number),
+      'data.object.balance_transactions[].amount',
+    );
   }
   return actions([{ kind, refs, occurredAt: at, disputeId, amountMinor }]);
 }

@@ -40,7 +40,7 @@ export function depthOf(value: unknown, limit: number): number {
  *   stored so, silently).
  */
 @Injectable()
-export class BodyDepthInterceptor implements NestInterceptor {
+export class BodyChecksInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
       const request = context.switchToHttp().getRequest<{ body?: unknown; rawBody?: Buffer }>();

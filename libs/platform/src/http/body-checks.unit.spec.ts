@@ -1,4 +1,4 @@
-import { depthOf } from './body-depth';
+import { depthOf } from './body-checks';
 
 describe('depthOf', () => {
   it('counts objects and arrays, not scalars, and walks 100,000 levels without recursion', () => {
