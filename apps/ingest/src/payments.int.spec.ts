@@ -57,7 +57,7 @@ describe('POST /payments: record a payment', () => {
     expect(await log.facts(stream)).toEqual([
       {
         type: 'PaymentRecorded',
-        data: { payment_id: paymentId, ...payment, source: 'api' },
+        data: { payment_id: paymentId, ...payment, currency: 'USD', source: 'api' },
       },
     ]);
   });

@@ -36,10 +36,21 @@ export function httpWriter(base: string): WriteFn {
   };
 }
 
-/** Registration, spend, trades and the threshold; returns the last position. */
-export async function writeWorkedTerms(target: Target, companyId: string): Promise<string> {
+/**
+ * Registration (in `currency`, USD by default), spend, trades and the threshold; returns the
+ * last position. The amounts are whole, so they are valid in every currency.
+ */
+export async function writeWorkedTerms(
+  target: Target,
+  companyId: string,
+  currency?: string,
+): Promise<string> {
   const send = writerOf(target);
-  await send('POST', '/companies', { id: companyId, name: `Worked ${companyId}` });
+  await send('POST', '/companies', {
+    id: companyId,
+    name: `Worked ${companyId}`,
+    ...(currency === undefined ? {} : { currency }),
+  });
   const company = `/companies/${companyId}`;
   for (const month of ['2020-01', '2020-02', '2020-04']) {
     await send('POST', `${company}/spends`, { cohort_month: month, planned_spend: '1000' });

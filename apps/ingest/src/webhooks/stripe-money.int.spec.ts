@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { Client } from 'pg';
-import { type PaymentEvent, paymentView } from '@cvf/domain';
+import { currencyExponent, formatCents, type PaymentEvent, paymentView } from '@cvf/domain';
 import { random } from '@cvf/platform/testing';
 import { EventLog, send } from '../testing/ingest-http';
 import { startIngestTestApp, type IngestTestApp } from '../testing/ingest-test-app';
@@ -103,10 +103,11 @@ async function payments(of: Company) {
     const view = paymentView(events);
     if (!view) continue;
     const net = view.amountCents - view.refundedCents - view.disputedCents;
+    const exponent = currencyExponent(view.currency);
     found[view.paymentId] = {
       date: view.paymentDate,
-      amount: (view.amountCents / 100).toFixed(2),
-      net: (net / 100).toFixed(2),
+      amount: formatCents(view.amountCents, exponent),
+      net: formatCents(net, exponent),
     };
   }
   return found;
@@ -309,6 +310,17 @@ describe('currencies and time zones', () => {
       ),
     ]);
     expect(settled.result.pi_1).toMatchObject({ amount: '97.12' });
+  });
+
+  it("JPY (no decimals) and KWD (three) are recorded in the currency's minor unit", async () => {
+    const money = (currency: string, amount: number, refunded: number) => [
+      succeeded({ currency, amount, amount_captured: amount }),
+      stripeEvent('refund.created', refund({ currency, amount: refunded }), evt(), FEB_1),
+    ];
+    const yen = await scenario(money('jpy', 1_500, 500), { currency: 'JPY' });
+    expect(yen.result.pi_1).toEqual({ date: '2024-02-01', amount: '1500', net: '1000' });
+    const dinars = await scenario(money('kwd', 12_340, 2_340), { currency: 'KWD' });
+    expect(dinars.result.pi_1).toEqual({ date: '2024-02-01', amount: '12.340', net: '10.000' });
   });
 
   it('2024-01-31 23:30 UTC is January in Los Angeles and February in Berlin', async () => {

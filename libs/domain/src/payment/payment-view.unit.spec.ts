@@ -40,6 +40,7 @@ describe('paymentView', () => {
       ]),
     ).toEqual({
       paymentId: 'p-1',
+      currency: 'USD',
       customerId: 'c-2',
       paymentDate: '2019-12-31',
       amountCents: 9000,

@@ -5,6 +5,8 @@ import { evolvePayment, initialPaymentState } from './state';
 /** One payment as the read side stores it: the fold of its stream. */
 export interface PaymentView {
   readonly paymentId: string;
+  /** ISO 4217: the currency of every amount below (in its minor units). */
+  readonly currency: string;
   readonly customerId: string;
   /** `YYYY-MM-DD` */
   readonly paymentDate: string;
@@ -20,6 +22,7 @@ export function paymentView(events: readonly PaymentEvent[]): PaymentView | null
   if (!state.exists) return null;
   return {
     paymentId: state.paymentId,
+    currency: state.currency,
     customerId: state.customerId,
     paymentDate: state.paymentDate,
     amountCents: state.amountCents,
