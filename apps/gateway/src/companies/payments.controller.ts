@@ -155,7 +155,7 @@ export class PaymentsReadController {
     reply: FastifyReply,
     list: (db: Queryable) => Promise<T>,
   ): Promise<T> {
-    const { value, position } = await this.readModel.read(parseMinPosition(min), async (db) =>
+    const { value, position } = await this.readModel.find(parseMinPosition(min), async (db) =>
       (await companyKnown(db, this.readModel.schema, companyId)) ? await list(db) : null,
     );
     if (value === null) throw new NotFoundError('company', { company_id: companyId });
