@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     title: 'CVF gateway',
     description:
       'Read API: cashflows, metrics, owed, breaches (and their live stream), terms, payments and ' +
-      'the audit trail. Every answer carries X-Log-Position; ?min_position= reads your writes.',
+      'the audit trail. Every answer carries X-Log-Position; ?min_position= waits for a ' +
+      "write's position, and without it a read that finds nothing waits for the log's head " +
+      'before its 404 (what you have just written is found).',
   });
   await app.listen({ port: config.port, host: config.host });
   process.stdout.write(

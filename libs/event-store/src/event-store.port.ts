@@ -272,6 +272,15 @@ export interface EventStore {
   isVisible(position: LogPosition): Promise<boolean>;
 
   /**
+   * The last event committed to the log as this call finds it; null while the log is empty.
+   * Every append that returned before the call is at or before it. Unlike `readAll` it does
+   * not wait for earlier transactions to end, so an event ordered before it may still
+   * commit: it is a position to wait for (a subscriber passes it only once everything before
+   * it is visible), never a checkpoint to continue reading from.
+   */
+  headPosition(): Promise<LogPosition | null>;
+
+  /**
    * Delivers every event after `from` in log order: catch-up first, then live. Each batch
    * is awaited before the next is read (backpressure). Delivery is at-least-once across
    * restarts, so the consumer stores the last position it handled.

@@ -47,6 +47,11 @@ export interface AppConfig {
   readonly webhookToleranceSeconds: number;
   /** Seconds idempotency keys are kept. */
   readonly idempotencyTtlSeconds: number;
+  /**
+   * The gateway: how long a read that finds nothing (and names no min_position) waits for the
+   * read models to pass the log's head before answering 404; 0 does not wait.
+   */
+  readonly readOwnWritesWaitMs: number;
   /** Who may call, and the front door's limits (libs/platform/src/auth, nest/http-app.ts). */
   readonly auth: AuthConfig;
 }
@@ -118,6 +123,7 @@ export function appConfigFrom(environment: Environment): AppConfig {
     uploadLimitBytes: environment.UPLOAD_LIMIT_BYTES,
     webhookToleranceSeconds: environment.WEBHOOK_TOLERANCE_SECONDS,
     idempotencyTtlSeconds: environment.IDEMPOTENCY_TTL_SECONDS,
+    readOwnWritesWaitMs: environment.READ_OWN_WRITES_WAIT_MS,
     auth: {
       adminKey: environment.CVF_ADMIN_KEY ?? null,
       jwt: jwtConfigFrom(environment),

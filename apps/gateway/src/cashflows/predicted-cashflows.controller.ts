@@ -77,7 +77,7 @@ export class PredictedCashflowsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CashflowDocument> {
     const request = parsePredictionRequest(body);
-    const { value: inputs, position } = await this.readModel.read(
+    const { value: inputs, position } = await this.readModel.find(
       parseMinPosition(minPosition),
       async (db) => {
         const company = await loadCompanyTerms(db, this.readModel.schema, companyId);

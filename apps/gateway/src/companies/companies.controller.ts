@@ -73,7 +73,7 @@ export class CompaniesReadController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const wanted = parseMinPosition(min);
-    const summary = await this.readModel.read(wanted, (db) =>
+    const summary = await this.readModel.find(wanted, (db) =>
       companySummary(db, this.readModel.schema, companyId),
     );
     const company = summary.value;

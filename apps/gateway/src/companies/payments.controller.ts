@@ -169,7 +169,7 @@ export class PaymentsReadController {
     reply: FastifyReply,
     list: (db: Queryable) => Promise<T>,
   ): Promise<{ currency: string; rows: T }> {
-    const { value, position } = await this.readModel.read(parseMinPosition(min), async (db) => {
+    const { value, position } = await this.readModel.find(parseMinPosition(min), async (db) => {
       const currency = await companyCurrency(db, this.readModel.schema, companyId);
       return currency === null ? null : { currency, rows: await list(db) };
     });

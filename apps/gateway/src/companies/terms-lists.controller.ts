@@ -108,7 +108,7 @@ export class TermsListsController {
     min: unknown,
     reply: FastifyReply,
   ): Promise<CompanyTermsView> {
-    const { value, position } = await this.readModel.read(parseMinPosition(min), (db) =>
+    const { value, position } = await this.readModel.find(parseMinPosition(min), (db) =>
       loadCompanyTerms(db, this.readModel.schema, companyId),
     );
     if (value === null) throw new NotFoundError('company', { company_id: companyId });

@@ -40,11 +40,12 @@ interface Source<T> {
 /**
  * The gateway's reads of computed results: served from the cache (CachedResultsReader); on
  * a miss the company is recomputed through `CohortRecomputer.recompute(company, 'all')`,
- * which fills the cache, and the filled value is served. With `min`, a read waits (bounded)
- * until the value reflects that position: either its own position has reached it, or the
- * read models have and the value already holds every event of this company they hold (a
- * write to another company never changes this one's results, so its position is reached
- * without a recompute).
+ * which fills the cache, and the filled value is served; a company the read models do not
+ * hold yet is waited for (bounded) before that answers 404 (`fillSeeingOwnWrites`). With
+ * `min`, a read waits (bounded) until the value reflects that position: either its own
+ * position has reached it, or the read models have and the value already holds every event
+ * of this company they hold (a write to another company never changes this one's results,
+ * so its position is reached without a recompute).
  */
 @Injectable()
 export class CachedResults {
@@ -104,7 +105,7 @@ export class CachedResults {
   private async readNow<T>(companyId: string, source: Source<T>): Promise<CachedValue<T>> {
     const cached = await source.fetch();
     if (cached !== null) return cached;
-    await this.fill(companyId, source.view);
+    await this.fillSeeingOwnWrites(companyId, source.view);
     const filled = await source.fetch();
     if (filled === null) throw new Error(`${source.name} is still not cached after a recompute`);
     return filled;
@@ -148,6 +149,20 @@ export class CachedResults {
         throw new NotYetConsistentError(min, position && encodePosition(position), waited);
       }
       await sleep(POLL_MS);
+    }
+  }
+
+  /**
+   * `fill` for a read without min_position: a company (or scenario) the read models do not
+   * hold yet may be the caller's own write, so a miss waits (bounded) for the log's head and
+   * fills once more before it answers 404, as the read-model routes do (ReadModelGate.find).
+   */
+  private async fillSeeingOwnWrites(companyId: string, view: ViewKey): Promise<void> {
+    try {
+      await this.fill(companyId, view);
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || !(await this.readModel.awaitLogHead())) throw error;
+      await this.fill(companyId, view);
     }
   }
 

@@ -2,6 +2,8 @@
  * Read-your-writes timing. A request with `min_position` waits at most WAIT_MS for the data to
  * reach it, looking every POLL_MS: the position tag of a cached result (40 bytes, not the
  * document) or one indexed PostgreSQL row, shared by every request waiting on the same thing (see `Coalescer`).
+ * Without `min_position`, only a read that finds nothing waits, for READ_OWN_WRITES_WAIT_MS
+ * (configuration; ReadModelGate.find).
  */
 export const READ_YOUR_WRITES_WAIT_MS = 5_000;
 export const POLL_MS = 10;

@@ -15,8 +15,12 @@ export interface GatewayTestApp extends Stack {
 /**
  * The in-process stack (stack.ts) on a fresh `cvf_test_*` database and keys of its own, so
  * spec files run in parallel. `close` drops the database and deletes the spec's Redis keys.
+ * `env`: more configuration variables (READ_OWN_WRITES_WAIT_MS, say).
  */
-export async function startGatewayTestApp(label: string): Promise<GatewayTestApp> {
+export async function startGatewayTestApp(
+  label: string,
+  options: { readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<GatewayTestApp> {
   const database = await createTestDatabase(label);
   assertTestDatabase(database.url);
   const stack = await startStack({
@@ -24,6 +28,7 @@ export async function startGatewayTestApp(label: string): Promise<GatewayTestApp
     redisUrl: testServices.redisUrl,
     label,
     poolSize: 12,
+    ...(options.env ? { env: options.env } : {}),
   });
   return {
     ...stack,

@@ -82,3 +82,21 @@ export async function isVisible(pool: Pool, position: LogPosition): Promise<bool
   );
   return result.rows[0]?.visible === true;
 }
+
+/**
+ * The last committed event in log order (`EventStore.headPosition`): one backward step on the
+ * `events_log_order` index. Ordered by (transaction_id, global_position), not
+ * max(global_position): a sequence number is taken at insert, so the highest one may belong
+ * to a transaction ordered before another committed one. Rows of transactions still open
+ * are not in this statement's snapshot, and nothing waits for them.
+ */
+export async function headPosition(pool: Pool): Promise<LogPosition | null> {
+  const result = await pool.query<{ transaction_id: string; global_position: string }>(
+    `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position
+     FROM events e
+     ORDER BY e.transaction_id DESC, e.global_position DESC
+     LIMIT 1`,
+  );
+  const row = result.rows[0];
+  return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : null;
+}

@@ -150,6 +150,39 @@ it('holds readers back while an import is open, so an append that commits first 
   expect(events.map((e) => e.streamId)).toEqual([imported, appended]);
 });
 
+it('puts the head at a committed write behind an open transaction, in log order, never at a row still open', async () => {
+  const earlier = new Client({ connectionString: database.url });
+  await earlier.connect();
+  try {
+    // A writer that took its transaction id first and has not inserted its event yet.
+    await earlier.query('BEGIN');
+    await earlier.query('SELECT pg_current_xact_id()');
+    const later = await store.append(aStreamId(), someEvents(1), { kind: 'no-stream' });
+    // The earlier writer now takes a larger sequence number than the committed write.
+    const [open] = someEvents(1);
+    const inserted = await earlier.query<{ global_position: string }>(
+      `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+       VALUES ($1, 1, $2, 'TestHappened', 1, '{}', $3) RETURNING global_position::text`,
+      [aStreamId('open'), open!.eventId, JSON.stringify(open!.metadata)],
+    );
+    expect(BigInt(inserted.rows[0]!.global_position)).toBeGreaterThan(
+      BigInt(later.position.globalPosition),
+    );
+
+    // Not visible to readers yet (the open transaction is ordered before it), yet acknowledged:
+    // the head covers it, and the open row is not in it.
+    expect(await store.isVisible(later.position)).toBe(false);
+    expect(await store.headPosition()).toEqual(later.position);
+
+    // Committed, the earlier row has the highest sequence number but comes first in log
+    // order: the head stays at the later transaction's write.
+    await earlier.query('COMMIT');
+    expect(await store.headPosition()).toEqual(later.position);
+  } finally {
+    await earlier.end();
+  }
+});
+
 it('waits for a writer creating one of the streams concurrently, then counts its stream as existing', async () => {
   const [raced, fresh] = [aStreamId('payment-race'), aStreamId('payment-race')];
   const event = anEvent({ type: 'PaymentRecorded', data: { amount: '1.00' } });

@@ -54,7 +54,7 @@ import type {
 } from '../event-store.port';
 import { listenForAppends } from './append-listener';
 import { appendInTransaction, type AppendSettings } from './append-transaction';
-import { isVisible, readCompanyLog } from './company-log';
+import { headPosition, isVisible, readCompanyLog } from './company-log';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows';
 import { importNewStreams } from './import-new-streams';
 
@@ -198,6 +198,10 @@ export class PostgresEventStore implements EventStore {
 
   isVisible(position: LogPosition): Promise<boolean> {
     return isVisible(this.pool, position);
+  }
+
+  headPosition(): Promise<LogPosition | null> {
+    return headPosition(this.pool);
   }
 
   subscribe(

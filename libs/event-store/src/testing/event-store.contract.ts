@@ -38,7 +38,7 @@ export function eventStoreContract(
 
     describe('append', () => appendContract(store));
     describe('readStream and readAll', () => readContract(store));
-    describe('readCompanyLog and isVisible', () => readCompanyLogContract(store));
+    describe('readCompanyLog, isVisible and headPosition', () => readCompanyLogContract(store));
     describe('appendMany', () => appendManyContract(store));
     describe('importNewStreams', () => importNewStreamsContract(store));
     describe('subscribe', () => subscribeContract(store));

@@ -88,6 +88,14 @@ export class Environment {
   @Text(KEY_NAME) readonly ALERTS_CHANNEL: string = 'cvf:alerts';
   @Text(/^[a-z_][a-z0-9_]{0,62}$/) readonly READ_MODEL_SCHEMA: string = DEFAULT_READ_MODEL_SCHEMA;
 
+  // The read API (apps/gateway).
+  /**
+   * A read that finds nothing and names no min_position waits at most this long for the read
+   * models to pass the log's head (it may be the caller's own write, not projected yet)
+   * before answering 404; 0 answers at once.
+   */
+  @WholeNumber(0, 30_000) readonly READ_OWN_WRITES_WAIT_MS: number = 2_000;
+
   // The recompute worker (apps/worker).
   @WholeNumber(1, 64) readonly WORKER_CONCURRENCY: number = 2;
   @WholeNumber(0, 600_000) readonly WORKER_SHUTDOWN_TIMEOUT_MS: number = 10_000;

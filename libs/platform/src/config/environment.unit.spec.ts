@@ -41,6 +41,7 @@ describe('the environment schema', () => {
       RECOMPUTE_QUEUE: 'cvf-recompute',
       ALERTS_CHANNEL: 'cvf:alerts',
       READ_MODEL_SCHEMA: 'read_model',
+      READ_OWN_WRITES_WAIT_MS: 2_000,
       WORKER_CONCURRENCY: 2,
       WORKER_SHUTDOWN_TIMEOUT_MS: 10_000,
       WORKER_LOCK_DURATION_MS: 30_000,

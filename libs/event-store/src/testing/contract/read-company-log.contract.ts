@@ -106,6 +106,16 @@ export function readCompanyLogContract(store: StoreAccessor): void {
     expect(await store().isVisible(future)).toBe(false);
   });
 
+  it('puts the head at or after every append that has returned', async () => {
+    const first = await store().append(aStreamId(), [anEvent()], { kind: 'no-stream' });
+    const head = await store().headPosition();
+    expect(comparePositions(head, first.position)).toBeGreaterThanOrEqual(0);
+    const second = await store().append(aStreamId(), [anEvent()], { kind: 'no-stream' });
+    expect(comparePositions(await store().headPosition(), second.position)).toBeGreaterThanOrEqual(
+      0,
+    );
+  });
+
   it('refuses a page size that is not a positive integer', async () => {
     for (const maxCount of [0, -1, 1.5]) {
       const error = await rejectionOf(
