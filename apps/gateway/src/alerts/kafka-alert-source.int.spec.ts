@@ -26,6 +26,7 @@ it('delivers each company its own alerts from cvf.alerts.v1', async () => {
     const alert = (company: string, period: number): Alert => ({
       alert_id: `breach:${company}:2020-01-01:${period}`,
       type: 'ThresholdBreached',
+      change: 'raised',
       company_id: company,
       cohort_month: '2020-01-01',
       period,
