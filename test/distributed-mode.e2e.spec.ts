@@ -161,7 +161,14 @@ it('given the worked example written through ingest, then the gateway serves the
     expect(await reply.text()).toBe(cliDocument());
 
     const text = await readUntil(reader, /event: ThresholdBreached\ndata: .*\n\n/, 30_000);
-    expect(/id: (.*)\nevent: ThresholdBreached/.exec(text)?.[1]).toBe('breach:worked:2020-01-01:1');
+    // The event id is the alert's id in the alert log the worker appended it to (Redis).
+    const breach = /id: (.*)\nevent: ThresholdBreached\ndata: (.*)\n/.exec(text);
+    expect(breach?.[1]).toMatch(/^\d+-\d+$/);
+    expect(JSON.parse(breach?.[2] ?? '{}')).toMatchObject({
+      alert_id: 'breach:worked:2020-01-01:1',
+      log_id: breach?.[1],
+      change: 'raised',
+    });
 
     // A webhook delivery ingest cannot record (a EUR charge for a USD company) is announced
     // on the same alerts topic and stream.
@@ -178,9 +185,12 @@ it('given the worked example written through ingest, then the gateway serves the
     );
     expect(await delivered.json()).toMatchObject({ outcome: 'rejected' });
     const rejected = await readUntil(reader, /event: DeliveryRejected\ndata: .*\n\n/, 30_000);
-    expect(/id: (.*)\nevent: DeliveryRejected/.exec(rejected)?.[1]).toBe(
-      'delivery:worked:stripe:evt_eur',
-    );
+    // Distributed ingest publishes to Kafka alone (no alert log there): sent without an id.
+    const delivery = /(?:^|\n\n)(id: .*\n)?event: DeliveryRejected\ndata: (.*)\n/.exec(rejected);
+    expect(delivery?.[1]).toBeUndefined();
+    expect(JSON.parse(delivery?.[2] ?? '{}')).toMatchObject({
+      alert_id: 'delivery:worked:stripe:evt_eur',
+    });
   } finally {
     aborter.abort();
     await reader.cancel().catch(() => undefined);

@@ -1,10 +1,17 @@
-import { RECOMPUTE_QUEUE, type RecomputeQueue } from '@cvf/cache';
+import {
+  ALERT_PUBLISHER,
+  type AlertPublisher,
+  type BreachAlert,
+  compareAlertLogIds,
+  RECOMPUTE_QUEUE,
+  type RecomputeQueue,
+} from '@cvf/cache';
 import { type CashflowDocument, paymentStreamId } from '@cvf/domain';
 import { comparePositions, decodePosition } from '@cvf/event-store';
 import { RedisAlertSource } from './alerts/redis-alert-source';
 import { call, withMin, write } from './testing/gateway-http';
 import { type GatewayTestApp, startGatewayTestApp } from './testing/gateway-test-app';
-import { readUntil } from './testing/sse-reader';
+import { readUntil, type SseEvent, SseTranscript } from './testing/sse-reader';
 
 /**
  * The live alert stream (SSE over a real socket), the audit trail of the event log, and
@@ -68,10 +75,13 @@ describe('GET /companies/:id/breaches/stream', () => {
 
     const text = await readUntil(reader, /event: ThresholdBreached\ndata: .*\n\n/);
     const block = /id: (.*)\nevent: ThresholdBreached\ndata: (.*)\n\n/.exec(text);
-    expect(block?.[1]).toBe('breach:sse-co:2020-01-01:1');
+    // The event id is the alert's id in the alert log (ordered), also in the data as log_id.
+    expect(block?.[1]).toMatch(/^\d+-\d+$/);
     expect(JSON.parse(block?.[2] ?? '{}')).toMatchObject({
       alert_id: 'breach:sse-co:2020-01-01:1',
+      log_id: block?.[1],
       type: 'ThresholdBreached',
+      change: 'raised',
       company_id: 'sse-co',
       cohort_month: '2020-01-01',
       period: 1,
@@ -98,29 +108,184 @@ describe('GET /companies/:id/breaches/stream', () => {
   });
 
   it("given the fund's stream of every company, then alerts of each company reach it", async () => {
-    const aborter = new AbortController();
-    const response = await fetch(`${base}/breaches/stream`, { signal: aborter.signal });
-    expect(response.status).toBe(200);
-    const reader = response.body!.getReader();
+    const stream = await SseTranscript.open(`${base}/breaches/stream`);
+    expect(stream.response.status).toBe(200);
     try {
-      await readUntil(reader, /: alerts of every company\n\n/);
-      for (const company_id of ['north-co', 'south-co']) {
-        const alert = {
-          alert_id: `breach:${company_id}:2020-01-01:1`,
-          type: 'ThresholdBreached',
-          company_id,
-        };
-        await stack.redis.publish(stack.cache.alertsChannel, JSON.stringify(alert));
-      }
-      const text = await readUntil(reader, /id: breach:south-co:2020-01-01:1\n/);
-      expect([...text.matchAll(/^id: (.*)$/gm)].map((m) => m[1])).toEqual([
+      await stream.until((t) => /: alerts of every company\n\n/.test(t.text));
+      const publisher = stack.app.get<AlertPublisher>(ALERT_PUBLISHER);
+      await publisher.publish([breachOf('north-co'), breachOf('south-co')]);
+      const events = (await stream.untilEvents(2)).events();
+      expect(events.map((e) => alertOf(e).alert_id)).toEqual([
         'breach:north-co:2020-01-01:1',
         'breach:south-co:2020-01-01:1',
       ]);
+      expect(compareAlertLogIds(events[0]!.id!, events[1]!.id!)).toBeLessThan(0);
     } finally {
-      aborter.abort();
-      await reader.cancel().catch(() => undefined);
+      await stream.close();
     }
+  });
+});
+
+/** A breach alert of the company, as the worker publishes it. */
+const breachOf = (company_id: string): BreachAlert => ({
+  alert_id: `breach:${company_id}:2020-01-01:1`,
+  type: 'ThresholdBreached',
+  change: 'raised',
+  company_id,
+  cohort_month: '2020-01-01',
+  period: 1,
+  month: '2020-02-01',
+  ratio: '0.100000',
+  minimum: '0.25',
+  position: '1:1',
+  detected_at: new Date().toISOString(),
+});
+const alertOf = (event: SseEvent) => event.data as BreachAlert & { log_id: string };
+/** What a client would show: the alert, whether raised or updated, and its ratio. */
+const shown = (events: readonly SseEvent[]) =>
+  events.map((e) => `${alertOf(e).cohort_month} ${alertOf(e).change} ${alertOf(e).ratio}`);
+
+describe('resuming a breach stream (Last-Event-ID)', () => {
+  const company = '/companies/resume-co';
+  const pay = (payment_id: string, payment_date: string, amount: string, customer_id: string) =>
+    write(stack.app, 'POST', `${company}/payments`, {
+      payment_id,
+      customer_id,
+      payment_date,
+      amount,
+    });
+  let witness: SseTranscript;
+
+  beforeAll(async () => {
+    await write(stack.app, 'POST', '/companies', { id: 'resume-co', name: 'Resume' });
+    for (const cohort_month of ['2020-01', '2020-03', '2020-05']) {
+      await write(stack.app, 'POST', `${company}/spends`, { cohort_month, planned_spend: '1000' });
+      await write(stack.app, 'POST', `${company}/trades`, {
+        cohort_month,
+        sharing_percentage: '0.8',
+        cash_cap: '500',
+      });
+    }
+    await write(stack.app, 'POST', `${company}/thresholds`, {
+      payment_period_month: 1,
+      minimum_payment_percent: '0.25',
+    });
+    // A client that stays connected throughout: what it sees is the log's order.
+    witness = await SseTranscript.open(`${base}${company}/breaches/stream`);
+    await witness.until((t) => t.lastEventId !== undefined);
+  });
+  afterAll(() => witness?.close());
+
+  it('given a client away while breaches were raised, when it reconnects with Last-Event-ID, then it gets exactly those, then live ones and updates', async () => {
+    // Connected, then gone: it keeps the id it was last sent (an `id:` of its own, no event).
+    const away = await SseTranscript.open(`${base}${company}/breaches/stream`);
+    const resumeFrom = (await away.until((t) => t.lastEventId !== undefined)).lastEventId!;
+    await away.close();
+
+    await pay('a0', '2020-01-01', '200', 'c1');
+    await pay('a1', '2020-02-01', '100', 'c1'); // 2020-01, period 1: 100 / 1000
+    await pay('b0', '2020-03-01', '200', 'c2');
+    await pay('b1', '2020-04-01', '50', 'c2'); // 2020-03, period 1: 50 / 1000
+    const missed = (await witness.untilEvents(2)).events();
+    expect(shown(missed).sort()).toEqual([
+      '2020-01-01 raised 0.100000',
+      '2020-03-01 raised 0.050000',
+    ]);
+
+    const back = await SseTranscript.open(`${base}${company}/breaches/stream`, {
+      'Last-Event-ID': resumeFrom,
+    });
+    try {
+      expect(back.response.status).toBe(200);
+      await back.untilEvents(2);
+      expect(back.text).toContain(`: resending the alerts after ${resumeFrom}\n\n`);
+      expect(back.events()).toEqual(missed);
+
+      // Then live: a new breach, and the first one again with a higher ratio (still short).
+      await pay('c0', '2020-05-01', '200', 'c3');
+      await pay('c1', '2020-06-01', '10', 'c3'); // 2020-05, period 1: 10 / 1000
+      await witness.untilEvents(3);
+      await pay('a2', '2020-02-20', '50', 'c1'); // 2020-01, period 1: 150 / 1000
+      const all = (await back.untilEvents(4)).events();
+      expect(shown(all)).toEqual([
+        ...shown(missed),
+        '2020-05-01 raised 0.010000',
+        '2020-01-01 updated 0.150000',
+      ]);
+      // Updated: the same alert, a later event.
+      expect(alertOf(all[3]!).alert_id).toBe('breach:resume-co:2020-01-01:1');
+      for (let i = 1; i < all.length; i++) {
+        expect(compareAlertLogIds(all[i - 1]!.id!, all[i]!.id!)).toBeLessThan(0);
+      }
+      expect((await witness.untilEvents(4)).events()).toEqual(all);
+    } finally {
+      await back.close();
+    }
+  }, 30_000);
+
+  it('given last_event_id in the query (no header), then it resumes after it; the header wins over it', async () => {
+    const all = witness.events();
+    expect(all).toHaveLength(4);
+    const fromQuery = await SseTranscript.open(
+      `${base}${company}/breaches/stream?last_event_id=${all[1]!.id!}`,
+    );
+    const both = await SseTranscript.open(
+      `${base}${company}/breaches/stream?last_event_id=${all[0]!.id!}`,
+      { 'Last-Event-ID': all[2]!.id! },
+    );
+    try {
+      await fromQuery.untilEvents(2);
+      await both.untilEvents(1);
+      await Promise.all([fromQuery, both].map((s) => s.until((t) => t.lastEventId === all[3]!.id)));
+      expect(fromQuery.events()).toEqual(all.slice(2));
+      expect(both.events()).toEqual(all.slice(3));
+    } finally {
+      await Promise.all([fromQuery.close(), both.close()]);
+    }
+  });
+
+  it('given an id the log does not know (newer than it), then every alert it keeps is resent', async () => {
+    const all = witness.events();
+    const unknown = await SseTranscript.open(`${base}${company}/breaches/stream`, {
+      'Last-Event-ID': '99999999999999-0',
+    });
+    try {
+      expect(unknown.response.status).toBe(200);
+      await unknown.untilEvents(all.length);
+      expect(unknown.text).toContain(
+        ': 99999999999999-0 is not in the alert log: resending every alert it keeps\n\n',
+      );
+      expect(unknown.events()).toEqual(all);
+    } finally {
+      await unknown.close();
+    }
+  });
+
+  it('then the OpenAPI document declares Last-Event-ID (header and query) on both streams', async () => {
+    const document = (await (await fetch(`${base}/docs/openapi.json`)).json()) as {
+      paths: Record<string, { get: { parameters: { name: string; in: string }[] } }>;
+    };
+    for (const path of ['/companies/{companyId}/breaches/stream', '/breaches/stream']) {
+      const parameters = document.paths[path]?.get.parameters ?? [];
+      expect(parameters.map((p) => `${p.in} ${p.name}`)).toEqual(
+        expect.arrayContaining(['header Last-Event-ID', 'query last_event_id']),
+      );
+    }
+  });
+
+  it('given a malformed Last-Event-ID, then 400 naming it, before any stream opens', async () => {
+    for (const path of [`${company}/breaches/stream`, '/breaches/stream']) {
+      const response = await fetch(`${base}${path}`, { headers: { 'Last-Event-ID': 'yesterday' } });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/json/);
+      expect(await response.json()).toMatchObject({
+        error: 'validation_failed',
+        issues: [{ field: 'Last-Event-ID' }],
+      });
+    }
+    const query = await fetch(`${base}${company}/breaches/stream?last_event_id=1-2-3`);
+    expect(query.status).toBe(400);
+    expect(await query.json()).toMatchObject({ issues: [{ field: 'last_event_id' }] });
   });
 });
 

@@ -30,7 +30,8 @@ export class WorkerModule {
 @Module({})
 export class WorkerAppModule {
   static forRoot(config: WorkerConfig): DynamicModule {
-    // Distributed mode: alerts go to Kafka cvf.alerts.v1 (ops dashboards, the gateway's SSE).
+    // Distributed mode: alerts go to Kafka cvf.alerts.v1 (ops dashboards, the gateway's SSE),
+    // after CacheModule appended them to the alert log in Redis (what SSE clients resume from).
     const kafka =
       config.app.mode === 'distributed'
         ? kafkaAlerts({

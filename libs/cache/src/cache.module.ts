@@ -10,6 +10,7 @@ import { ReadModelQueries } from '@cvf/read-model';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { ALERT_PUBLISHER, type AlertPublisher } from './alerts/alert';
+import { AlertLog, RetainingAlertPublisher } from './alerts/alert-log';
 import { BreachAlerter, RedisAlertPublisher } from './alerts/breach-alerter';
 import { CACHE_OPTIONS, type CacheOptions } from './cache.options';
 import { CachedResultsReader } from './cached-results-reader';
@@ -22,20 +23,24 @@ import { RecomputeJobProcessor } from './recompute/recompute-job';
 import { CohortRecomputer } from './recompute/recomputer';
 import { CACHE_REDIS, RecomputeSchedulerModule } from './recompute-scheduler.module';
 
+/** What carries alerts live (pub/sub or Kafka), behind the retaining ALERT_PUBLISHER. */
+const ALERT_TRANSPORT = Symbol('cvf.cache.AlertTransport');
+
 /**
- * The cache, its reader, the recomputer and the alert publisher, bound once per process,
- * over RecomputeSchedulerModule (the Redis command connection, the BullMQ scheduler and the
- * dirty cohorts), which it imports and re-exports. Needs `PG_POOL` (DatabaseModule) for the
- * read models. Every app that reads or fills the cache imports it: the worker, the gateway
- * (recompute on a miss), or both in one process; a process that only schedules recomputes
- * (the projector) imports RecomputeSchedulerModule alone.
+ * The cache, its reader, the recomputer, the alert publisher and the alert log, bound once
+ * per process, over RecomputeSchedulerModule (the Redis command connection, the BullMQ
+ * scheduler and the dirty cohorts), which it imports and re-exports. Needs `PG_POOL`
+ * (DatabaseModule) for the read models. Every app that reads or fills the cache imports it:
+ * the worker, the gateway (recompute on a miss; the alert log for the breach stream), or
+ * both in one process; a process that only schedules recomputes (the projector) imports
+ * RecomputeSchedulerModule alone.
  */
 @Global()
 @Module({})
 export class CacheModule {
   /**
    * `alertPublisher` replaces the Redis pub/sub publisher (distributed mode: Kafka
-   * `cvf.alerts.v1`).
+   * `cvf.alerts.v1`); alerts are retained in the alert log (this Redis) either way.
    */
   static forRoot(
     options: CacheOptions,
@@ -62,12 +67,25 @@ export class CacheModule {
         inject: [CACHE_REDIS, CacheKeys],
       },
       {
-        provide: ALERT_PUBLISHER,
+        provide: AlertLog,
+        useFactory: (redis: Redis, keys: CacheKeys, clock: Clock) =>
+          new AlertLog(redis, keys.alertLog(), clock),
+        inject: [CACHE_REDIS, CacheKeys, CLOCK],
+      },
+      {
+        provide: ALERT_TRANSPORT,
         ...(overrides.alertPublisher ?? {
           useFactory: (redis: Redis): AlertPublisher =>
             new RedisAlertPublisher(redis, options.alertsChannel),
           inject: [CACHE_REDIS],
         }),
+      },
+      {
+        // Every alert is retained before it goes out, whichever transport carries it live.
+        provide: ALERT_PUBLISHER,
+        useFactory: (log: AlertLog, transport: AlertPublisher): AlertPublisher =>
+          new RetainingAlertPublisher(log, transport),
+        inject: [AlertLog, ALERT_TRANSPORT],
       },
       {
         provide: BreachAlerter,
@@ -106,6 +124,7 @@ export class CacheModule {
         COMPANY_READ_MODEL,
         CohortCache,
         CachedResultsReader,
+        AlertLog,
         ALERT_PUBLISHER,
         BreachAlerter,
         CohortRecomputer,

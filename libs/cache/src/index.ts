@@ -19,15 +19,32 @@ export {
   ALERT_PUBLISHER,
   ALERT_TYPES,
   alertConditions,
+  alertContent,
   breachAlertId,
   cappedAlertId,
   deliveryRejectedAlertId,
+  parseAlert,
   type Alert,
+  type AlertChange,
   type AlertPublisher,
   type AlertType,
   type BreachAlert,
   type DeliveryRejectedAlert,
+  type PublishedAlert,
 } from './alerts/alert';
+export {
+  ALERT_LOG_BOUNDS,
+  AlertLog,
+  RetainingAlertPublisher,
+  type AlertLogBounds,
+  type RetainedAlert,
+} from './alerts/alert-log';
+export {
+  compareAlertLogIds,
+  LOG_START,
+  parseAlertLogId,
+  type AlertLogId,
+} from './alerts/alert-log-id';
 export { BreachAlerter, RedisAlertPublisher } from './alerts/breach-alerter';
 export {
   CohortRecomputer,

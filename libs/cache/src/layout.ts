@@ -7,7 +7,9 @@ import {
 
 /**
  * The Redis layout of computed results. Redis holds nothing that cannot be recomputed from
- * the read models: every key below may be flushed at any time.
+ * the read models: every key below may be flushed at any time. (The alert log is the one
+ * record of which alerts went out when; flushed, a breach stream client that reconnects is
+ * resent what is left, nothing, and carries on live.)
  *
  * `<p>` is the configured prefix (default `cvf`), `<C>` a company id, `<V>` a view key:
  * `actual`, `predicted:WORST`, `predicted:AVERAGE`, `predicted:BEST` (a predicted view exists
@@ -20,8 +22,13 @@ import {
  * | `<p>:cache:{<C>}:rollup:<V>` | string | `<pos40>\|` + JSON StoredRollup (CashflowDocument)   |
  * | `<p>:cache:{<C>}:metrics`    | string | `<pos40>\|` + JSON StoredMetrics                     |
  * | `<p>:dirty:{<C>}`            | hash   | `YYYY-MM-01` or `all` → `<pos40>` that dirtied it    |
- * | `<p>:alerts:{<C>}:reported`  | set    | alert ids already published                          |
- * | `<p>:alerts:{<C>}:position`  | string | `<pos40>` of the last reported-set update            |
+ * | `<p>:alerts:{<C>}:reported`  | hash   | alert id → content published (`alertContent`)       |
+ * | `<p>:alerts:{<C>}:position`  | string | `<pos40>` of the last reported-alerts update         |
+ * | `<p>:alerts:log`             | stream | every alert published, field `alert` → JSON (7 days) |
+ *
+ * The reported alerts were a set of ids before contents were kept; such a set is read as
+ * ids of unknown content and replaced by the hash on the next change (scripts.ts). The alert
+ * log is one stream for every company (no hash tag): its ids order all alerts (alert-log.ts).
  *
  * `<pos40>` is the log position (transaction id, global position: two unsigned 64-bit
  * integers) as two zero-padded 20-digit numbers: fixed width, so Lua compares positions as
@@ -64,6 +71,10 @@ export class CacheKeys {
   }
   alertsPosition(companyId: string): string {
     return `${this.prefix}:alerts:{${companyId}}:position`;
+  }
+  /** The retained alert log of every company (alert-log.ts). */
+  alertLog(): string {
+    return `${this.prefix}:alerts:log`;
   }
   /** Every cache key of a company (not its dirty cohorts): what a flush in tests removes. */
   cachePattern(companyId: string): string {

@@ -52,16 +52,29 @@ for i = 1, #ARGV, 2 do
 end
 return removed`;
 
-// The reported-alerts set follows the newest breach list: ARGV[3] members to add, the
-// rest to remove. An older update (a slower concurrent recompute) is dropped whole.
+// The reported alerts of a company as alternating id, content: a hash (id → content), or
+// the set of ids it replaced (each with an empty content: unknown), or nothing.
+const READ_REPORTED = `
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind == 'hash' then return redis.call('HGETALL', KEYS[1]) end
+if kind ~= 'set' then return {} end
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  out[#out + 1] = id
+  out[#out + 1] = ''
+end
+return out`;
+
+// The reported alerts become the newest conditions (ARGV[3..] alternate id, content), whole:
+// whatever the key held before (a set of the former layout included) is replaced. An older
+// update (a slower concurrent recompute) is dropped whole.
 const UPDATE_REPORTED = `
 local old = redis.call('GET', KEYS[2])
 if old and old > ARGV[2] then return 0 end
-local adds = tonumber(ARGV[3])
-for i = 4, 3 + adds do redis.call('SADD', KEYS[1], ARGV[i]) end
-for i = 4 + adds, #ARGV do redis.call('SREM', KEYS[1], ARGV[i]) end
+redis.call('DEL', KEYS[1])
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if #ARGV > 2 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
 declare module 'ioredis' {
@@ -82,13 +95,15 @@ declare module 'ioredis' {
     ): Result<number, Context>;
     /** `memberPositions` alternate member, sortable position as read. */
     cvfClearDirty(key: string, ...memberPositions: string[]): Result<number, Context>;
+    /** Alternating alert id, content published (empty when unknown). */
+    cvfReadReported(key: string): Result<string[], Context>;
+    /** `idContents` alternate alert id, content: every condition now holding. */
     cvfUpdateReported(
-      setKey: string,
+      key: string,
       positionKey: string,
       ttlSeconds: number,
       sortable: string,
-      addCount: number,
-      ...addsThenRemoves: string[]
+      ...idContents: string[]
     ): Result<number, Context>;
   }
 }
@@ -102,6 +117,7 @@ export function withCacheScripts(redis: Redis): Redis {
   redis.defineCommand('cvfHashPutIfNewer', { numberOfKeys: 1, lua: HASH_PUT_IF_NEWER });
   redis.defineCommand('cvfMarkDirty', { numberOfKeys: 1, lua: MARK_DIRTY });
   redis.defineCommand('cvfClearDirty', { numberOfKeys: 1, lua: CLEAR_DIRTY });
+  redis.defineCommand('cvfReadReported', { numberOfKeys: 1, lua: READ_REPORTED });
   redis.defineCommand('cvfUpdateReported', { numberOfKeys: 2, lua: UPDATE_REPORTED });
   registered.add(redis);
   return redis;

@@ -1,10 +1,10 @@
-import { type Alert } from '@cvf/cache';
+import { type PublishedAlert } from '@cvf/cache';
 
 /** A subscription to every company's alerts (the fund's own dashboards). */
 export const EVERY_COMPANY = Symbol('every company');
 export type AlertScope = string | typeof EVERY_COMPANY;
 
-export type AlertListener = (alert: Alert) => void;
+export type AlertListener = (alert: PublishedAlert) => void;
 
 /**
  * The in-process fan-out both alert adapters share: listeners by company (or of every
@@ -27,7 +27,7 @@ export class AlertListeners {
     };
   }
 
-  dispatch(alert: Alert): void {
+  dispatch(alert: PublishedAlert): void {
     for (const scope of [alert.company_id, EVERY_COMPANY] as const) {
       for (const listener of this.byScope.get(scope) ?? []) {
         try {

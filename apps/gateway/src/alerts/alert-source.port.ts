@@ -1,11 +1,12 @@
-import { type Alert, ALERT_TYPES, type AlertType } from '@cvf/cache';
+import { type PublishedAlert } from '@cvf/cache';
 import { type AlertScope } from './alert-listeners';
 
 /**
- * Where the gateway hears alerts from: Redis pub/sub (`cvf:alerts`) today; a Kafka consumer
- * of `cvf.alerts.v1` can take its place by binding another adapter to ALERT_SOURCE. Owned
- * here, by the code that needs it. Delivery is at-least-once: listeners dedupe on alert_id
- * if they must (SSE clients do, through the event id).
+ * Where the gateway hears alerts from live: Redis pub/sub (`cvf:alerts`, all-in-one) or a
+ * Kafka consumer of `cvf.alerts.v1` (distributed mode), each an adapter bound to
+ * ALERT_SOURCE. Owned here, by the code that needs it. Delivery is at-least-once and, across
+ * companies, not necessarily in publication order: the breach stream takes a live alert as
+ * the nudge to read the alert log (alert-feed.ts), which orders them.
  */
 export interface AlertSource {
   /**
@@ -13,7 +14,10 @@ export interface AlertSource {
    * the subscription is closed. Resolves once the subscription is live: an alert published
    * after that is delivered.
    */
-  subscribe(scope: AlertScope, listener: (alert: Alert) => void): Promise<AlertSubscription>;
+  subscribe(
+    scope: AlertScope,
+    listener: (alert: PublishedAlert) => void,
+  ): Promise<AlertSubscription>;
 }
 
 export interface AlertSubscription {
@@ -21,24 +25,3 @@ export interface AlertSubscription {
 }
 
 export const ALERT_SOURCE = Symbol.for('cvf.gateway.AlertSource');
-
-/** A message off the wire as an Alert, or null when it is not one (never trusted blindly). */
-export function parseAlert(message: string): Alert | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(message);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const alert = value as Partial<Record<keyof Alert, unknown>>;
-  const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
-  if (
-    !isText(alert.alert_id) ||
-    !isText(alert.company_id) ||
-    !ALERT_TYPES.includes(alert.type as AlertType)
-  ) {
-    return null;
-  }
-  return value as Alert;
-}

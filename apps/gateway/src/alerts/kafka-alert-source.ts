@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { parseAlert } from '@cvf/cache';
 import { KAFKA, KAFKA_TOPICS, type KafkaTopics, kafkaTopics } from '@cvf/messaging';
 import { type Consumer, type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { type AlertListener, AlertListeners, type AlertScope } from './alert-listeners';
-import { type AlertSource, type AlertSubscription, parseAlert } from './alert-source.port';
+import { type AlertSource, type AlertSubscription } from './alert-source.port';
 
 /**
  * Distributed mode: the SSE stream reads `cvf.alerts.v1`. One consumer per gateway process,
- * in a group of its own (every instance must see every alert, and only new ones: SSE is a
- * live nudge, `GET /breaches` the record), started on the first stream; alerts fan out
+ * in a group of its own (every instance must see every alert, and only new ones: what a
+ * client missed is resent from the alert log), started on the first stream; alerts fan out
  * in-process by company.
  */
 @Injectable()

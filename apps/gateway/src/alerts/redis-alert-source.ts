@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CACHE_OPTIONS, type CacheOptions, closeRedis, logErrors } from '@cvf/cache';
+import { CACHE_OPTIONS, type CacheOptions, closeRedis, logErrors, parseAlert } from '@cvf/cache';
 import { Redis } from 'ioredis';
 import { type AlertListener, AlertListeners, type AlertScope } from './alert-listeners';
-import { type AlertSource, type AlertSubscription, parseAlert } from './alert-source.port';
+import { type AlertSource, type AlertSubscription } from './alert-source.port';
 
 /**
  * The Redis pub/sub adapter: ONE dedicated subscriber connection per process (a connection
  * in subscribe mode can issue no other command), opened on the first stream and shared by
  * every stream of every company; each message is fanned out in-process to the listeners of
- * its company. ioredis re-subscribes after a reconnect; alerts published while the link was
- * down are lost to SSE (pub/sub keeps nothing), which the stream's clients accept: an alert
- * is a nudge, `GET /breaches` is the record.
+ * its company. ioredis re-subscribes after a reconnect; pub/sub keeps nothing, so alerts
+ * published while the link was down are not heard live, but they are in the alert log: a
+ * stream sends them when the next alert nudges it to read the log, or on reconnect.
  */
 @Injectable()
 export class RedisAlertSource implements AlertSource, OnApplicationShutdown {

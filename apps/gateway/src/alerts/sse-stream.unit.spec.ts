@@ -1,6 +1,14 @@
 import { SseStream, type SseSink } from './sse-stream';
 
-function sink(): SseSink & { chunks: string[]; ended: boolean; writableLength: number } {
+type FakeSink = SseSink & {
+  chunks: string[];
+  ended: boolean;
+  writableLength: number;
+  drain(): void;
+};
+
+function sink(): FakeSink {
+  const drains: (() => void)[] = [];
   const out = {
     chunks: [] as string[],
     ended: false,
@@ -11,6 +19,13 @@ function sink(): SseSink & { chunks: string[]; ended: boolean; writableLength: n
     },
     end() {
       out.ended = true;
+    },
+    once(_event: 'drain', listener: () => void) {
+      drains.push(listener);
+    },
+    drain() {
+      out.writableLength = 0;
+      for (const listener of drains.splice(0)) listener();
     },
   };
   return out;
@@ -28,6 +43,32 @@ describe('SseStream', () => {
       'id: breach:a:2020-01-01:1\nevent: ThresholdBreached\ndata: {"x":"a\\nb"}\n\n',
     ]);
     stream.close();
+  });
+
+  it('frames an event without an id, and an id alone (where a reconnect resumes)', () => {
+    const out = sink();
+    const stream = new SseStream(out);
+    stream.event({ event: 'DeliveryRejected', data: 1 });
+    stream.id('1767225600000-0');
+    expect(out.chunks).toEqual(['event: DeliveryRejected\ndata: 1\n\n', 'id: 1767225600000-0\n\n']);
+    stream.close();
+  });
+
+  it('lets a writer wait while the client is behind, until it drains or the stream closes', async () => {
+    const out = sink();
+    const stream = new SseStream(out);
+    await stream.drained(); // nothing buffered: at once
+    out.writableLength = 100 * 1024;
+    let drained = false;
+    const waiting = stream.drained().then(() => (drained = true));
+    await Promise.resolve();
+    expect(drained).toBe(false);
+    out.drain();
+    await waiting;
+    out.writableLength = 100 * 1024;
+    const closing = stream.drained();
+    stream.close();
+    await closing;
   });
 
   it('keeps line breaks out of fields, so no field can pose as another', () => {

@@ -1,4 +1,5 @@
 import { type CashflowDocument, type CohortDocument, Dec } from '@cvf/domain';
+import { parseAlertLogId } from './alert-log-id';
 
 export type AlertType = 'ThresholdBreached' | 'CohortCapped' | 'DeliveryRejected';
 
@@ -10,14 +11,29 @@ export const ALERT_TYPES: readonly AlertType[] = [
 
 /**
  * What operations hear about. `alert_id` is deterministic (the same breach always has the
- * same id), so consumers of this at-least-once stream dedupe on it.
+ * same id), so consumers of this at-least-once stream dedupe on it; a breach re-sent because
+ * what it says changed keeps its id and says `change: 'updated'`.
  */
 export type Alert = BreachAlert | DeliveryRejectedAlert;
+
+/**
+ * An alert as it is published: with `log_id`, its id in the retained alert log
+ * (alert-log.ts), when it was retained there (every alert the worker publishes is).
+ */
+export type PublishedAlert = Alert & { readonly log_id?: string };
+
+/**
+ * `raised`: the condition newly holds. `updated`: it held and was published already, and is
+ * published again because what it says changed (the ratio or minimum of a breach, the period
+ * a cap was reached in).
+ */
+export type AlertChange = 'raised' | 'updated';
 
 /** A cohort that missed a threshold, or reached its cash cap. */
 export interface BreachAlert {
   readonly alert_id: string;
   readonly type: 'ThresholdBreached' | 'CohortCapped';
+  readonly change: AlertChange;
   readonly company_id: string;
   readonly cohort_month: string;
   /** The failed period, or the period in which the cap was reached. */
@@ -56,6 +72,33 @@ export const deliveryRejectedAlertId = (
   eventId: string,
 ): string => `delivery:${companyId}:${provider}:${eventId}`;
 
+/**
+ * A message off the wire (pub/sub, Kafka, the alert log) as an alert, or null when it is not
+ * one (never trusted blindly): an alert id, a company and a known type, and a `log_id`, when
+ * there is one, that is an alert log id.
+ */
+export function parseAlert(message: string): PublishedAlert | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const alert = value as Partial<Record<keyof PublishedAlert, unknown>>;
+  const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+  if (
+    !isText(alert.alert_id) ||
+    !isText(alert.company_id) ||
+    !ALERT_TYPES.includes(alert.type as AlertType)
+  ) {
+    return null;
+  }
+  if (alert.log_id === undefined) return value as PublishedAlert;
+  const logId = isText(alert.log_id) ? parseAlertLogId(alert.log_id) : null;
+  return logId === null ? null : { ...(value as Alert), log_id: logId };
+}
+
 /** Where alerts go: Redis pub/sub (all-in-one), Kafka `cvf.alerts.v1` (distributed). */
 export interface AlertPublisher {
   /** Resolves once every alert is handed over; delivery is at-least-once. */
@@ -82,6 +125,7 @@ export function alertConditions(
   const breaches = actual.breaches.map((breach): BreachAlert => ({
     alert_id: breachAlertId(companyId, breach.cohort_month, breach.period),
     type: 'ThresholdBreached',
+    change: 'raised',
     cohort_month: breach.cohort_month,
     period: breach.period,
     month: breach.month,
@@ -96,6 +140,7 @@ export function alertConditions(
       {
         alert_id: cappedAlertId(companyId, cohort.cohort_month),
         type: 'CohortCapped',
+        change: 'raised',
         cohort_month: cohort.cohort_month,
         period: period.period,
         month: period.month,
@@ -107,6 +152,14 @@ export function alertConditions(
   });
   return [...breaches, ...capped];
 }
+
+/**
+ * What a condition says beyond its identity: a condition published with another content is
+ * re-sent as an update. Never empty (an empty content stands for "published before contents
+ * were kept": adopted without an update).
+ */
+export const alertContent = (alert: BreachAlert): string =>
+  JSON.stringify([alert.period, alert.month, alert.ratio, alert.minimum]);
 
 /** The first period whose cumulative collected reaches the cash cap. */
 function cappingPeriod(cohort: CohortDocument): { period: number; month: string } | undefined {

@@ -12,11 +12,15 @@ import {
   type ReadModelEnv,
   uniqueCacheOptions,
 } from '../testing/test-env';
-import { type Alert, type BreachAlert } from './alert';
+import { systemClock } from '../clock';
+import { type BreachAlert, type PublishedAlert } from './alert';
+import { AlertLog, RetainingAlertPublisher } from './alert-log';
+import { LOG_START } from './alert-log-id';
 import { BreachAlerter, RedisAlertPublisher } from './breach-alerter';
 
-// Alerts end to end through Redis pub/sub: DOMAIN.md's worked example has one breach
-// (2020-01, period 1) and one capped cohort (2020-02).
+// Alerts end to end through the alert log and Redis pub/sub, wired as CacheModule wires
+// them: DOMAIN.md's worked example has one breach (2020-01, period 1) and one capped cohort
+// (2020-02).
 
 const options = uniqueCacheOptions('alerts');
 const keys = new CacheKeys(options.prefix);
@@ -24,7 +28,8 @@ let env: ReadModelEnv;
 let redis: Redis;
 let subscriber: Redis;
 let recomputer: CohortRecomputer;
-const received: Alert[] = [];
+const received: PublishedAlert[] = [];
+let alertLog: AlertLog;
 const log = new SyntheticLog();
 const history = workedHistory('worked');
 
@@ -39,7 +44,7 @@ async function applyAndRecompute(): Promise<void> {
 const FLUSH = '__flush__';
 let flushed: (() => void) | null = null;
 /** Pub/sub is asynchronous but ordered: once a marker published last arrives, all did. */
-async function drain(): Promise<Alert[]> {
+async function drain(): Promise<PublishedAlert[]> {
   const arrived = new Promise<void>((resolve) => (flushed = resolve));
   await redis.publish(options.alertsChannel, FLUSH);
   await arrived;
@@ -53,9 +58,13 @@ beforeAll(async () => {
   await subscriber.subscribe(options.alertsChannel);
   subscriber.on('message', (_channel: string, message: string) => {
     if (message === FLUSH) flushed?.();
-    else received.push(JSON.parse(message) as Alert);
+    else received.push(JSON.parse(message) as PublishedAlert);
   });
-  const publisher = new RedisAlertPublisher(redis, options.alertsChannel);
+  alertLog = new AlertLog(redis, keys.alertLog(), systemClock);
+  const publisher = new RetainingAlertPublisher(
+    alertLog,
+    new RedisAlertPublisher(redis, options.alertsChannel),
+  );
   const alerter = new BreachAlerter(redis, keys, 600, publisher);
   const clock = { now: () => new Date('2020-05-02T00:00:00.000Z') };
   recomputer = new CohortRecomputer(env.queries, new CohortCache(redis, keys, 600), alerter, clock);
@@ -80,6 +89,11 @@ describe('ThresholdBreached and CohortCapped alerts', () => {
       detected_at: '2020-05-02T00:00:00.000Z',
     });
     expect((alerts[0] as BreachAlert).position).toMatch(/^\d+:\d+$/);
+    expect(alerts[0]).toMatchObject({ change: 'raised' });
+    // Retained before they went out, with the log's ids.
+    const logged = await alertLog.readAfter(LOG_START, 10);
+    expect(logged.alerts).toEqual(alerts);
+    expect(alerts.map((a) => a.log_id)).toEqual(logged.alerts.map((a) => a.log_id));
   });
 
   it('given the same breaches, when recomputed again, then nothing is published', async () => {
@@ -88,17 +102,48 @@ describe('ThresholdBreached and CohortCapped alerts', () => {
     expect(await drain()).toEqual([]);
   });
 
-  it('given the breach waived, then it leaves the reported set; revoked, then it is published again', async () => {
+  it('given a payment that raises the ratio of the breach but leaves it a breach, then it is published again as an update', async () => {
+    history.pay('b2', '1', '2020-02-15', 5_000); // period 1 of 2020-01: 150 / 1000
+    await applyAndRecompute();
+    const alerts = await drain();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      ...WORKED_BREACH,
+      alert_id: 'breach:worked:2020-01-01:1',
+      change: 'updated',
+      ratio: '0.150000',
+    });
+    await recomputer.recompute('worked', 'all');
+    expect(await drain()).toEqual([]);
+  });
+
+  it('given the record of the former layout (a set of alert ids), then it is adopted without re-alerting, and updates follow', async () => {
+    const key = keys.reportedAlerts('worked');
+    const ids = await redis.hkeys(key);
+    await redis.del(key);
+    await redis.sadd(key, ...ids);
+    await recomputer.recompute('worked', 'all');
+    expect(await drain()).toEqual([]);
+    expect(await redis.type(key)).toBe('hash');
+
+    history.pay('b3', '1', '2020-02-16', 1_000); // 160 / 1000
+    await applyAndRecompute();
+    expect((await drain()).map((a) => [a.alert_id, (a as BreachAlert).change])).toEqual([
+      ['breach:worked:2020-01-01:1', 'updated'],
+    ]);
+  });
+
+  it('given the breach waived, then it leaves the reported alerts; revoked, then it is raised again', async () => {
     history.override('2020-01-01', 1);
     await applyAndRecompute();
     expect(await drain()).toEqual([]);
-    expect(await redis.smembers(keys.reportedAlerts('worked'))).toEqual([
-      'capped:worked:2020-02-01',
-    ]);
+    expect(await redis.hkeys(keys.reportedAlerts('worked'))).toEqual(['capped:worked:2020-02-01']);
 
     history.revokeOverride('2020-01-01', 1);
     await applyAndRecompute();
-    expect((await drain()).map((a) => a.alert_id)).toEqual(['breach:worked:2020-01-01:1']);
+    expect((await drain()).map((a) => [a.alert_id, (a as BreachAlert).change])).toEqual([
+      ['breach:worked:2020-01-01:1', 'raised'],
+    ]);
   });
 
   it('given a new breach in another cohort, then only that one is published', async () => {

@@ -3,14 +3,24 @@ import { type Redis } from 'ioredis';
 import { type CacheKeys } from '../layout';
 import { toSortable } from '../position';
 import { withCacheScripts } from '../scripts';
-import { type Alert, alertConditions, type AlertPublisher } from './alert';
+import {
+  type Alert,
+  alertConditions,
+  alertContent,
+  type AlertPublisher,
+  type BreachAlert,
+} from './alert';
+
+/** The content read for an id recorded as a plain set member (the layout before contents). */
+const UNKNOWN_CONTENT = '';
 
 /**
- * Publishes each alert condition once: "already reported" is a Redis set of alert ids per
- * company. The order is publish, then record: a crash in between publishes again on the
- * retry (at-least-once; consumers dedupe by alert_id) rather than never. A condition that
- * no longer holds (a waived breach, a cohort uncapped by a refund) leaves the set, so it
- * alerts again if it comes back.
+ * Publishes each alert condition once, and again as an update when what it says changes:
+ * "already reported" is a Redis hash per company, alert id → the content published
+ * (`alertContent`). The order is publish, then record: a crash in between publishes again
+ * on the retry (at-least-once) rather than never. A condition that no longer holds (a
+ * waived breach, a cohort uncapped by a refund) leaves the record, so it is raised again
+ * if it comes back.
  */
 export class BreachAlerter {
   private readonly redis: Redis;
@@ -31,26 +41,35 @@ export class BreachAlerter {
     meta: { readonly position: string; readonly detectedAt: string },
   ): Promise<readonly Alert[]> {
     const current = alertConditions(companyId, actual, meta);
-    const currentIds = new Set(current.map((alert) => alert.alert_id));
-    const reported = new Set(await this.redis.smembers(this.keys.reportedAlerts(companyId)));
-    const fresh = current.filter((alert) => !reported.has(alert.alert_id));
-    const gone = [...reported].filter((id) => !currentIds.has(id));
-    if (fresh.length === 0 && gone.length === 0) {
-      // Keep the record as long as the results it describes: an expired set would re-alert.
-      await this.redis.expire(this.keys.reportedAlerts(companyId), this.ttlSeconds);
+    const reportedKey = this.keys.reportedAlerts(companyId);
+    const reported = new Map<string, string>();
+    const pairs = await this.redis.cvfReadReported(reportedKey);
+    for (let i = 0; i + 1 < pairs.length; i += 2) reported.set(pairs[i]!, pairs[i + 1]!);
+
+    const outgoing: BreachAlert[] = [];
+    let recordChanged = current.length !== reported.size;
+    for (const alert of current) {
+      const before = reported.get(alert.alert_id);
+      if (before === alertContent(alert)) continue;
+      recordChanged = true;
+      if (before === undefined) outgoing.push(alert);
+      // A record from before contents were kept is adopted as it stands: no update.
+      else if (before !== UNKNOWN_CONTENT) outgoing.push({ ...alert, change: 'updated' });
+    }
+    if (!recordChanged) {
+      // Keep the record as long as the results it describes: an expired one would re-alert.
+      await this.redis.expire(reportedKey, this.ttlSeconds);
       return [];
     }
-    if (fresh.length > 0) await this.publisher.publish(fresh);
+    if (outgoing.length > 0) await this.publisher.publish(outgoing);
     await this.redis.cvfUpdateReported(
-      this.keys.reportedAlerts(companyId),
+      reportedKey,
       this.keys.alertsPosition(companyId),
       this.ttlSeconds,
       toSortable(meta.position),
-      fresh.length,
-      ...fresh.map((alert) => alert.alert_id),
-      ...gone,
+      ...current.flatMap((alert) => [alert.alert_id, alertContent(alert)]),
     );
-    return fresh;
+    return outgoing;
   }
 }
 
