@@ -55,6 +55,25 @@ module.exports = {
       to: { path: '^apps/', pathNot: ['^apps/$1/', '^apps/[^/]+/src/index\\.ts$'] },
     },
     {
+      name: 'mcp-tools-only-through-rest',
+      severity: 'error',
+      comment:
+        'An MCP tool acts only by calling the REST API, so the same front door decides it (token, policy, tenant, rate limit, validation, errors), never by a command bus or a read model of its own: libs/mcp uses no other package.',
+      from: { path: '^libs/mcp/', pathNot: testOnly },
+      to: { path: '^(apps|libs)/', pathNot: '^libs/mcp/' },
+    },
+    {
+      name: 'mcp-stdio-server-is-a-client',
+      severity: 'error',
+      comment:
+        'The stdio MCP server (apps/mcp) is a client of the API: libs/mcp and the configuration schema (libs/platform) are all it uses.',
+      from: { path: '^apps/mcp/', pathNot: testOnly },
+      to: {
+        path: '^(apps|libs)/',
+        pathNot: ['^(apps|libs)/mcp/', '^libs/platform/src/index\\.ts$'],
+      },
+    },
+    {
       name: 'libs-not-to-apps',
       severity: 'error',
       comment: 'Libraries serve the apps; an import the other way round inverts the layers.',

@@ -82,6 +82,8 @@ const ROUTES: Readonly<Record<string, Row>> = {
   'POST /companies/:companyId/cashflows/predicted':            { policy: FUND, body: { churn: '0.1' } },
   'GET /companies/:companyId/breaches/stream':                 { policy: ALL, read: true },
   'GET /breaches/stream':                                      { policy: FUND, read: true },
+  'POST /mcp':                                                 { policy: ALL, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } },
+  'GET /mcp':                                                  { policy: ALL },
 };
 
 const OWN = 'acme';

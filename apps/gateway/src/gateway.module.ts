@@ -13,6 +13,7 @@ import { TermsListsController } from './companies/terms-lists.controller';
 import { CachedResults } from './freshness/cached-results';
 import { ReadModelGate } from './freshness/read-model-gate';
 import { GatewayHealthController } from './health/health.controller';
+import { McpController } from './mcp/mcp.controller';
 
 /**
  * The read API (ARCHITECTURE.md "Read side"), for any process that already imports
@@ -32,6 +33,7 @@ import { GatewayHealthController } from './health/health.controller';
     BreachStreamController,
     EventsController,
     GatewayHealthController,
+    McpController,
   ],
   providers: [
     ReadModelGate,

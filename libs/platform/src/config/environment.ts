@@ -29,8 +29,8 @@ const DAY_SECONDS = 86_400;
  * Every environment variable a CVF process reads, each with its default and its rule; an
  * unset or empty variable takes the default. Parsed and validated once at boot
  * (`parseEnvironment`), whichever app starts: each then takes the typed slice it uses
- * (`appConfigFrom`; the cache's and the worker's options are derived from it in their own
- * packages). Only test and benchmark harnesses read variables of their own.
+ * (`appConfigFrom`; the cache's, the worker's and the MCP server's options are derived from
+ * it in their own packages). Only test and benchmark harnesses read variables of their own.
  */
 export class Environment {
   // The process.
@@ -101,6 +101,14 @@ export class Environment {
   @WholeNumber(0, 600_000) readonly WORKER_SHUTDOWN_TIMEOUT_MS: number = 10_000;
   @WholeNumber(1_000, 600_000) readonly WORKER_LOCK_DURATION_MS: number = 30_000;
   @WholeNumber(1_000, 600_000) readonly WORKER_STALLED_INTERVAL_MS: number = 30_000;
+
+  // The MCP server over stdio (apps/mcp): a client of this API, with its MCP client's credential.
+  /** Where the API answers: the gateway, or the all-in-one process (both routes on one port). */
+  @Url(['http:', 'https:']) readonly CVF_API_URL: string = 'http://127.0.0.1:3000';
+  /** Where commands go when ingest has a host of its own (k8s/); CVF_API_URL when unset. */
+  @IsOptional() @Url(['http:', 'https:']) readonly CVF_INGEST_URL: string | undefined = undefined;
+  /** The bearer token (an API key or a JWT) the tools call the API with; apps/mcp requires it. */
+  @Secret(32) readonly CVF_API_TOKEN: string | undefined = undefined;
 }
 
 /** Every default, as a process with no variables set sees them. */

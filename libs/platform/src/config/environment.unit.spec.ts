@@ -46,6 +46,9 @@ describe('the environment schema', () => {
       WORKER_SHUTDOWN_TIMEOUT_MS: 10_000,
       WORKER_LOCK_DURATION_MS: 30_000,
       WORKER_STALLED_INTERVAL_MS: 30_000,
+      CVF_API_URL: 'http://127.0.0.1:3000',
+      CVF_INGEST_URL: undefined,
+      CVF_API_TOKEN: undefined,
     });
     expect({ ...parseEnvironment({}) }).toEqual({ ...ENVIRONMENT_DEFAULTS });
   });
