@@ -14,9 +14,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Every failure a caller can act on maps to HTTP here, once:
- * 400 validation (with field or row details), 404, 409 conflict, 412 version mismatch
- * (If-Match), 413 too large, 422 rule violation. Anything else is our fault: 500, logged with
- * the request id, and the body says nothing internal.
+ * 400 validation (with field or row details), 404, 405 (with Allow), 409 conflict, 412
+ * version mismatch (If-Match), 413 too large, 422 rule violation. Anything else is our fault:
+ * 500, logged with the request id, and the body says nothing internal.
  */
 export interface ProblemBody {
   readonly status: number;
@@ -45,6 +45,7 @@ const APPLICATION_STATUS: Readonly<Record<ApplicationErrorCode, number>> = {
   idempotency_key_reused: 422,
   idempotency_key_in_flight: 409,
   unsupported_media_type: 415,
+  method_not_allowed: 405,
   malformed_request: 400,
   payload_too_large: 413,
   invalid_rows: 400,
