@@ -12,6 +12,7 @@ export type ApplicationErrorCode =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_flight'
   | 'unsupported_media_type'
+  | 'method_not_allowed'
   | 'malformed_request'
   | 'payload_too_large'
   | 'invalid_rows'
@@ -88,6 +89,26 @@ export class IdempotencyKeyInFlightError extends ApplicationError {
 export class UnsupportedMediaTypeError extends ApplicationError {
   readonly code = 'unsupported_media_type' as const;
   override readonly name = 'UnsupportedMediaTypeError';
+}
+
+/** A path that exists, asked with a method it does not have: 405 with `Allow`. */
+export class MethodNotAllowedError extends ApplicationError {
+  readonly code = 'method_not_allowed' as const;
+  override readonly name = 'MethodNotAllowedError';
+
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`${method} is not allowed on ${path}; it answers ${allowed.join(', ')}`, {
+      allowed,
+    });
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return { allow: this.allowed.join(', ') };
+  }
 }
 
 /** The request could not be read at all (a broken multipart body, say). */

@@ -61,7 +61,10 @@ export class IdempotentRequests {
         'must be 1–255 characters of A-Z a-z 0-9 . _ : -',
       );
     }
-    const scope = `${request.method} ${request.url.split('?')[0] ?? ''}`;
+    // One trailing slash is ignored by the router, so by the key's scope too: a retry of
+    // POST /companies/ is a retry of POST /companies.
+    const path = request.url.split('?')[0] ?? '';
+    const scope = `${request.method} ${path.length > 1 ? path.replace(/\/$/, '') : path}`;
     const claim = await this.store.claim(
       scope,
       key,

@@ -89,7 +89,7 @@ export function computeCohort(
 
   const periods: PeriodResult[] = [];
   const breaches: Breach[] = [];
-  const collectedFlows: number[] = [];
+  const collectedFlows: Dec[] = [];
   let cumulativePayment = ZERO;
   let cumulativeCollected = ZERO;
   let capped = false;
@@ -111,7 +111,7 @@ export function computeCohort(
       continue;
     }
     if (capped) {
-      collectedFlows.push(0);
+      collectedFlows.push(ZERO);
       periods.push({
         period,
         month,
@@ -137,7 +137,7 @@ export function computeCohort(
     const collected = Dec.min(due, remaining);
     cumulativeCollected = cumulativeCollected.add(collected);
     capped = cumulativeCollected.eq(capCents);
-    collectedFlows.push(collected.toNumber());
+    collectedFlows.push(collected);
     if (paybackPeriod === null && investment && cumulativeCollected.gte(investment)) {
       paybackPeriod = period;
     }
@@ -238,10 +238,10 @@ function unfundedPeriod(
 }
 
 /** The fund's flows: −investment at period 0, + collected at each period (period 0 nets both). */
-function irrOf(investmentCents: Dec, collectedCents: readonly number[]): Dec | null {
+function irrOf(investmentCents: Dec, collectedCents: readonly Dec[]): Dec | null {
   if (collectedCents.length === 0) return null;
   const flows = collectedCents.slice();
-  flows[0] = flows[0]! - investmentCents.toNumber();
+  flows[0] = flows[0]!.sub(investmentCents);
   const rate = monthlyIrr(flows);
-  return rate === null ? null : new Dec(annualise(rate));
+  return rate === null ? null : annualise(rate);
 }

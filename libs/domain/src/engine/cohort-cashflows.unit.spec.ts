@@ -1,4 +1,4 @@
-import { Dec } from '../shared/money';
+import { Dec, formatRatio } from '../shared/money';
 import { computeCohort } from './cohort-cashflows';
 import { cohortTerms, money, month, totalsOf } from './testing';
 import { type CashflowView } from './terms';
@@ -293,6 +293,28 @@ describe('computeCohort', () => {
       // with x = 1/(1+r): 300x² + 150x − 350 = 0
       const x = (-150 + Math.sqrt(150 ** 2 + 4 * 300 * 350)) / (2 * 300);
       expect(Number(result.annualIrr!.toFixed(6))).toBeCloseTo((1 / x) ** 12 - 1, 5);
+    });
+
+    it('finds an IRR above 10^4 a month: 0.01 invested, 200.00 collected a month later', () => {
+      // flows −1 + 0 cent at period 0, +20000 cents at period 1 → r = 19999 (numpy-financial too)
+      const result = computeCohort(
+        totalsOf('2021-01', ['0', '200']),
+        month('2021-01'),
+        cohortTerms({ cohort: '2021-01', spend: '0.01', trade: { sharing: '1', cap: '1000' } }),
+        actual,
+      );
+      expect(formatRatio(result.annualIrr!)).toBe(`4095${'9'.repeat(48)}.000000`); // 20000^12 − 1
+    });
+
+    it('gives an IRR for a cohort that collects almost nothing back (r near −1)', () => {
+      // −1000 + 0.01 at period 0, +0.01 at period 1: 1 + r = 0.01/999.99, annual → −1
+      const result = computeCohort(
+        totalsOf('2021-01', ['0.01', '0.01']),
+        month('2021-01'),
+        cohortTerms({ cohort: '2021-01', spend: '1000', trade: { sharing: '1', cap: '2000' } }),
+        actual,
+      );
+      expect(formatRatio(result.annualIrr!)).toBe('-1.000000');
     });
 
     it('gives a null IRR when the flows never change sign', () => {

@@ -60,6 +60,12 @@ describe('DOMAIN.md worked example', () => {
     ]);
   });
 
+  it('solves the IRR of the fund flows: −640 + 100 and −480 + 80 lose almost everything', () => {
+    // 2020-01: (1 + r) = 100/640, (100/640)^12 − 1 = −0.99999999978; 2020-04 has no inflow after
+    // period 0 (−500 + 250 only), so no sign change
+    expect(actual.cohorts.map((c) => c.annual_irr)).toEqual(['-1.000000', '-1.000000', null]);
+  });
+
   it('predicts with scenario BEST (m0 0.4, churn 0.1) from the last actual period', () => {
     const view = {
       kind: 'predicted' as const,
@@ -78,5 +84,11 @@ describe('DOMAIN.md worked example', () => {
       ['72.90', true],
     ]);
     expect(apr.periods.slice(0, 3).map((p) => p.payment)).toEqual(['500.00', '450.00', '405.00']);
+    // 2020-04 collects its 500.00 investment back exactly: r = 0
+    expect(predicted.cohorts.map((c) => c.annual_irr)).toEqual([
+      '-0.929845',
+      '-1.000000',
+      '0.000000',
+    ]);
   });
 });

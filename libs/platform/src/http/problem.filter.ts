@@ -10,13 +10,15 @@ import {
 import { DomainError, ValidationError } from '@cvf/domain';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '@cvf/event-store';
 import { ApplicationError, type ApplicationErrorCode, InvalidRowsError } from '../errors';
+import { clientClosedRequest } from './client-abort';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Every failure a caller can act on maps to HTTP here, once:
- * 400 validation (with field or row details), 404, 409 conflict, 412 version mismatch
- * (If-Match), 413 too large, 422 rule violation. Anything else is our fault: 500, logged with
- * the request id, and the body says nothing internal.
+ * 400 validation (with field or row details), 404, 405 (with Allow), 409 conflict, 412
+ * version mismatch (If-Match), 413 too large, 422 rule violation. A client that hung up
+ * mid-request is not our fault (400, logged as its request, at info). Anything else is our
+ * fault: 500, logged with the request id, and the body says nothing internal.
  */
 export interface ProblemBody {
   readonly status: number;
@@ -45,6 +47,7 @@ const APPLICATION_STATUS: Readonly<Record<ApplicationErrorCode, number>> = {
   idempotency_key_reused: 422,
   idempotency_key_in_flight: 409,
   unsupported_media_type: 415,
+  method_not_allowed: 405,
   malformed_request: 400,
   payload_too_large: 413,
   invalid_rows: 400,
@@ -170,11 +173,21 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = problemOf(error, request) ?? {
-      status: 500,
-      error: 'internal_error',
-      message: `internal error; quote request id ${String(request.id)}`,
-    };
+    // A client that hung up is not a server error: its request line (logRequests) says so, at
+    // info. Not in problemOf, so an Idempotency-Key is released for the retry, not answered.
+    const problem =
+      problemOf(error, request) ??
+      (clientClosedRequest(error, request.raw)
+        ? {
+            status: 400,
+            error: 'bad_request',
+            message: 'the client closed the request before it was complete',
+          }
+        : {
+            status: 500,
+            error: 'internal_error',
+            message: `internal error; quote request id ${String(request.id)}`,
+          });
     if (problem.status >= 500 && !(error instanceof ApplicationError)) {
       this.logger.error(
         { err: error, requestId: request.id, url: request.url },

@@ -10,6 +10,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AuthModule } from '../auth/auth.module';
 import { BodyChecksInterceptor } from '../http/body-checks';
+import { answerWrongMethodWith405 } from '../http/method-not-allowed';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
 import { createLogger, loggingModule, logRequests } from './logging';
@@ -46,7 +47,8 @@ const REQUEST_DEADLINE_MS = 3_600_000;
 /**
  * One way to build an HTTP app for every service: Fastify, structured JSON logs (pino, at
  * LOG_LEVEL), DTO validation that names each bad field, the problem filter, OpenAPI at
- * /docs, shutdown hooks, and multipart bodies
+ * /docs, shutdown hooks, a trailing slash ignored, 405 with Allow for a path asked with a
+ * method it lacks, and multipart bodies
  * (CSV uploads), which routes read as streams: they bypass `bodyLimit` and are bounded by
  * `config.uploadLimitBytes` per file instead.
  *
@@ -70,6 +72,9 @@ export async function createHttpApp(
     // every 15 s, so a setting above that never cuts a quiet stream.)
     connectionTimeout: config.auth.requestTimeoutSeconds * 1000,
     requestTimeout: REQUEST_DEADLINE_MS,
+    // `POST /companies/` is `POST /companies`: the router trims one trailing slash before it
+    // matches (routes and the OpenAPI document keep their one spelling).
+    routerOptions: { ignoreTrailingSlash: true },
   });
   const logger = createLogger(config);
   @Module({ imports: [loggingModule(logger), AuthModule, module] })
@@ -96,6 +101,8 @@ export async function createHttpApp(
   fastify.addHook('onRequest', (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
+  // After the two hooks above, so a 405 carries the request id and the security headers.
+  answerWrongMethodWith405(fastify);
   // No origin listed: no CORS at all (no hook on every request), so browsers on other
   // origins are refused.
   if (config.auth.corsOrigins.length > 0) {

@@ -1,5 +1,5 @@
 import { type DynamicModule } from '@nestjs/common';
-import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { pino, type Logger as Pino } from 'pino';
 import { actorOf, type Principal } from '../auth/principal';
@@ -40,6 +40,10 @@ export function loggingModule(logger: Pino): DynamicModule {
  * the traceable headers, the principal, status and time. At info, server errors at error (a client's bad
  * request is an answered request, not a problem of the service); health probes not at all
  * (they come every few seconds per pod).
+ *
+ * A request whose client hung up before the answer was out (an upload broken off, a reset
+ * connection, a closed event stream) gets one line too, at info and without a stack: the
+ * client's doing, not a fault of the service. (Fastify's onResponse never runs for it.)
  */
 export function logRequests(fastify: FastifyInstance, logger: Pino): void {
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -48,18 +52,33 @@ export function logRequests(fastify: FastifyInstance, logger: Pino): void {
     // Checked first: at LOG_LEVEL warn or silent the line is not even built.
     if (logger.isLevelEnabled(level) && !request.url.startsWith('/health/')) {
       logger[level](
-        {
-          req: { id: request.id, method: request.method, url: request.url, headers: kept(request) },
-          // Who asked (the credential's id and role, never the credential).
-          principal: principalOf(request),
-          res: { statusCode: status },
-          responseTime: Math.round(reply.elapsedTime * 10) / 10,
-        },
+        { ...requestLine(request, reply), res: { statusCode: status } },
         'request completed',
       );
     }
     done();
   });
+  // Below info (the tests, the benchmarks) not even the listener is added.
+  if (!logger.isLevelEnabled('info')) return;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!request.url.startsWith('/health/')) {
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) {
+          logger.info(requestLine(request, reply), 'request aborted by the client');
+        }
+      });
+    }
+    done();
+  });
+}
+
+function requestLine(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
+  return {
+    req: { id: request.id, method: request.method, url: request.url, headers: kept(request) },
+    // Who asked (the credential's id and role, never the credential).
+    principal: principalOf(request),
+    responseTime: Math.round(reply.elapsedTime * 10) / 10,
+  };
 }
 
 function kept(request: FastifyRequest): Record<string, unknown> {
