@@ -145,6 +145,19 @@ describe('cvf compute', () => {
         /row 2, column amount: must have at most 2 decimals/,
       ],
       [
+        'amounts that add up beyond exact integers (ten of 9999999999999.99 in one period)',
+        {
+          payments:
+            'customer_id,payment_date,amount\nc1,2021-01-02,9999999999999.99\nc2,2021-01-03,9999999999999.99\nc3,2021-01-04,9999999999999.99\nc4,2021-01-05,9999999999999.99\nc5,2021-01-06,9999999999999.99\nc6,2021-01-07,9999999999999.99\nc7,2021-01-08,9999999999999.99\nc8,2021-01-09,9999999999999.99\nc9,2021-01-01,9999999999999.99\nc10,2021-01-02,9999999999999.99\n',
+        },
+        /row 11, column amount: the payments add up to more than 90071992547409\.91 from this row on/,
+      ],
+      [
+        'a whole-yen amount with decimals under --currency JPY',
+        { payments: 'customer_id,payment_date,amount\na,2021-01-01,1200.5\n', currency: 'JPY' },
+        /row 2, column amount: must be a whole amount/,
+      ],
+      [
         'a refund of an unknown payment',
         {
           payments: 'customer_id,payment_date,amount,payment_id\na,2021-01-01,10,p1\n',
@@ -181,6 +194,10 @@ describe('cvf compute', () => {
       const args = ['compute', '--spend', spend];
       const paths: Record<string, string> = {};
       for (const [flag, content] of Object.entries(files)) {
+        if (flag === 'currency') {
+          args.push('--currency', content);
+          continue;
+        }
         paths[flag] = csv(content);
         args.push(`--${flag}`, paths[flag]);
       }

@@ -26,6 +26,8 @@ export interface UploadedPayment {
  */
 export class PaymentColumns {
   length = 0;
+  /** Σ of the rows' amounts, kept within exact integers by the reader (`sumBeyondExactRange`). */
+  sum = 0;
   private readonly exponent: number;
   private lines = new Int32Array(1_024);
   private cents = new Float64Array(1_024);
@@ -45,6 +47,7 @@ export class PaymentColumns {
     if (interned === undefined) this.internedDates.set(date, (interned = date));
     this.lines[this.length] = row;
     this.cents[this.length] = payment.amountCents;
+    this.sum += payment.amountCents;
     this.paymentIds.push(paymentId);
     this.customerIds.push(payment.customerId);
     this.dates.push(interned);
@@ -76,6 +79,15 @@ export class PaymentColumns {
     cents.set(this.cents);
     this.cents = cents;
   }
+}
+
+/**
+ * A file whose amounts add up beyond exact integers could not be summed into cohorts exactly:
+ * its row that crosses the bound is refused.
+ */
+export function sumBeyondExactRange(currency: string): string {
+  const bound = formatCents(Number.MAX_SAFE_INTEGER, currencyExponent(currency));
+  return `the file's amounts add up to more than ${bound} ${currency} from this row on, beyond exact arithmetic`;
 }
 
 /**

@@ -172,6 +172,25 @@ describe('a file with bad rows', () => {
     expect(await appended.appendedSinceLastLook()).toBe(1);
   });
 
+  it('refuses the row where the amounts add up beyond exact integers, instead of a 500', async () => {
+    const rows = Array.from(
+      { length: 10 },
+      (_, i) => `big-${i},2020-01-15,9999999999999.99,big-${i}`,
+    );
+    const reply = await upload(['customer_id,payment_date,amount,payment_id', ...rows].join('\n'));
+    expect(reply.status).toBe(400);
+    expect(reply.body.issues).toEqual([
+      {
+        row: 11,
+        column: 'amount',
+        reason: expect.stringMatching(
+          /add up to more than 90071992547409\.91 USD from this row on/,
+        ),
+      },
+    ]);
+    expect(await appended.appendedSinceLastLook()).toBe(0);
+  });
+
   it('lists the first 100 of 150 bad rows and counts them all', async () => {
     const rows = Array.from({ length: 150 }, (_, i) => `cus_${i},2020-01-15,abc`);
     const reply = await upload(['customer_id,payment_date,amount', ...rows].join('\n'));

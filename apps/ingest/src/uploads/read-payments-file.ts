@@ -13,7 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FilePaymentIds, PaymentColumns } from './payment-rows';
+import { FilePaymentIds, PaymentColumns, sumBeyondExactRange } from './payment-rows';
 
 export interface PaymentsFile {
   /** Sanitised name of the uploaded file, for `source_ref`. */
@@ -86,6 +86,10 @@ export async function readPaymentsFile(
       }
       const assigned = ids.assign(payment, row);
       if ('issues' in assigned) return assigned.issues;
+      const sum = rows.sum + payment.amountCents;
+      if (!Number.isSafeInteger(sum)) {
+        return [{ column: 'amount', reason: sumBeyondExactRange(currency) }];
+      }
       rows.push(row, payment, assigned.id);
     });
   } catch (error) {

@@ -112,7 +112,21 @@ export function assembleDataset(
     { row: number; amountCents: number; refundedCents: number; payment: PaymentRow }
   >();
   const occurrences = new Map<string, number>();
+  // Every cohort total is a part of the file's total (amounts are ≥ 0): when that stays exact,
+  // so does every sum the engine makes of them.
+  let total = 0;
+  let beyond = false;
   for (const { row, value } of rows.payments) {
+    total += value.amountCents;
+    if (!beyond && !Number.isSafeInteger(total)) {
+      beyond = true;
+      issues.push({
+        file: 'payments',
+        row,
+        column: 'amount',
+        reason: `the payments add up to more than ${formatCents(Number.MAX_SAFE_INTEGER, exponent)} from this row on, beyond exact arithmetic`,
+      });
+    }
     let id = value.paymentId;
     if (id === null) {
       const triple = `${value.customerId}\u0000${value.paymentDate}\u0000${value.amountCents}`;
