@@ -81,6 +81,39 @@ describe('POST /payments: record a payment', () => {
     expect(dollars.status).toBe(201);
   });
 
+  it('given a timestamp as payment_date, then it is the date in the company’s zone', async () => {
+    await request('POST', '/companies', {
+      id: 'berlin',
+      name: 'Berlin',
+      timezone: 'Europe/Berlin',
+    });
+    const late = { customer_id: 'c', payment_date: '2024-01-31T23:30:00Z', amount: '5.00' };
+    const reply = await request('POST', '/companies/berlin/payments', {
+      ...late,
+      payment_id: 'ts-1',
+    });
+    expect(reply.status).toBe(201);
+    expect(await log.facts('payment-berlin-ts-1')).toEqual([
+      { type: 'PaymentRecorded', data: expect.objectContaining({ payment_date: '2024-02-01' }) },
+    ]);
+    const utc = await request('POST', PAYMENTS, { ...late, payment_id: 'ts-1' });
+    expect(await log.facts('payment-acme-ts-1')).toEqual([
+      { type: 'PaymentRecorded', data: expect.objectContaining({ payment_date: '2024-01-31' }) },
+    ]);
+    expect(utc.status).toBe(201);
+    const corrected = await request('PUT', '/companies/berlin/payments/ts-1', {
+      ...late,
+      payment_date: '2024-03-31T22:30:00Z',
+    });
+    expect(corrected.status).toBe(200);
+    expect((await log.facts('payment-berlin-ts-1'))[1]).toMatchObject({
+      type: 'PaymentCorrected',
+      data: { payment_date: '2024-04-01' },
+    });
+    const unzoned = await request('POST', PAYMENTS, { ...late, payment_date: '2024-01-31T23:30' });
+    expect(unzoned.status).toBe(400);
+  });
+
   it('given an explicit payment_id, then it names the stream (a "-" in the company id is escaped)', async () => {
     await request('POST', '/companies', { id: 'acme-eu', name: 'Acme Europe' });
 

@@ -6,11 +6,15 @@ export class PaymentFactsDto {
   @IsString()
   customer_id!: string;
 
-  @ApiProperty({ example: '2020-01-15', description: 'YYYY-MM-DD' })
+  @ApiProperty({
+    example: '2020-01-15',
+    description:
+      "YYYY-MM-DD, taken as written; or an RFC 3339 timestamp with its offset, taken as the date it falls on in the company's time zone",
+  })
   @IsString()
   payment_date!: string;
 
-  @ApiProperty({ example: '200.00', description: '≥ 0, at most 2 decimals' })
+  @ApiProperty({ example: '200.00', description: "≥ 0, at most the currency's decimals" })
   @IsString()
   amount!: string;
 }

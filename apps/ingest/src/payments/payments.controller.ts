@@ -2,8 +2,13 @@ import { Body, Controller, Delete, HttpCode, Param, Post, Put, Query } from '@ne
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { currencyExponent, type PaymentCommand, ValidationError } from '@cvf/domain';
-import { CompanyStreams } from '../commands/company-streams';
+import {
+  currencyExponent,
+  dateOfPaymentInput,
+  type PaymentCommand,
+  ValidationError,
+} from '@cvf/domain';
+import { type CompanyLocale, CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
 import { WriteResultDto } from '../companies/company.dto';
 import { paymentWrite, Write, type WriteRequest } from '../http/write-context';
@@ -21,15 +26,19 @@ export class PaymentsController {
   ) {}
 
   /**
-   * The company's currency, which a payment that names its currency must name (404 for no
-   * company): the payment is recorded in it.
+   * The company's currency and zone (404 for no company): the payment is recorded in its
+   * currency, which a payment that names one must name, and a timestamp sent as its date is
+   * the date in its zone.
    */
-  private async companyCurrency(companyId: string, named: string | undefined): Promise<string> {
-    const { currency } = await this.companies.locale(companyId);
-    if (named !== undefined && named !== currency) {
-      throw ValidationError.of('currency', `is ${named}; the company's amounts are in ${currency}`);
+  private async companyLocale(companyId: string, named?: string): Promise<CompanyLocale> {
+    const locale = await this.companies.locale(companyId);
+    if (named !== undefined && named !== locale.currency) {
+      throw ValidationError.of(
+        'currency',
+        `is ${named}; the company's amounts are in ${locale.currency}`,
+      );
     }
-    return currency;
+    return locale;
   }
 
   private run(companyId: string, command: PaymentCommand, write: WriteRequest) {
@@ -47,8 +56,9 @@ export class PaymentsController {
     @Body() body: RecordPaymentDto,
     @Write() write: WriteRequest,
   ): Promise<WriteResult & { payment_id: string }> {
-    const { currency: named, ...facts } = body;
-    const currency = await this.companyCurrency(companyId, named);
+    const { currency: named, ...sent } = body;
+    const { currency, timezone } = await this.companyLocale(companyId, named);
+    const facts = { ...sent, payment_date: dateOfPaymentInput(sent.payment_date, timezone) };
     const paymentId = facts.payment_id ?? derivedPaymentId(facts, currencyExponent(currency));
     const result = await this.run(
       companyId,
@@ -66,15 +76,17 @@ export class PaymentsController {
   @ApiOperation({
     summary: 'Correct a payment: replaces customer, date and amount (If-Match: stream version)',
   })
-  correct(
+  async correct(
     @Param('companyId') companyId: string,
     @Param('paymentId') paymentId: string,
     @Body() body: PaymentFactsDto,
     @Write() write: WriteRequest,
   ): Promise<WriteResult> {
+    const { timezone } = await this.companyLocale(companyId);
+    const payment_date = dateOfPaymentInput(body.payment_date, timezone);
     return this.run(
       companyId,
-      { type: 'CorrectPayment', data: { ...body, payment_id: paymentId } },
+      { type: 'CorrectPayment', data: { ...body, payment_date, payment_id: paymentId } },
       write,
     );
   }

@@ -5,6 +5,8 @@
  * an instant in a zone.
  */
 
+import { parseDateToMonth } from './month';
+
 export const DEFAULT_CURRENCY = 'USD';
 export const DEFAULT_TIME_ZONE = 'UTC';
 
@@ -64,4 +66,21 @@ export function dateInZone(instant: Date, timeZone: string): string {
   }
   const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+const TIMESTAMP_RE =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * A payment date as an API write may send it: a calendar date `YYYY-MM-DD` is taken as
+ * written; an RFC 3339 timestamp with its offset (`2024-01-31T23:30:00Z`) is an instant, so
+ * it becomes the date it falls on in the company's zone (DOMAIN.md "Inputs"). Anything else
+ * is returned as it came, for the field's own rule to refuse.
+ */
+export function dateOfPaymentInput(raw: string, timeZone: string): string {
+  const text = raw.trim();
+  // Date would roll 2024-02-30 over to March: the calendar date must be real first.
+  if (!TIMESTAMP_RE.test(text) || parseDateToMonth(text.slice(0, 10)) === null) return raw;
+  const instant = new Date(text);
+  return Number.isNaN(instant.getTime()) ? raw : dateInZone(instant, timeZone);
 }
