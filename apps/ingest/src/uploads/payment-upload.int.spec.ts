@@ -236,7 +236,7 @@ describe('a file with bad rows', () => {
     expect(await appended.appendedSinceLastLook()).toBe(1);
   });
 
-  it('refuses a file that is not UTF-8, naming the line, instead of storing U+FFFD', async () => {
+  it('refuses a file that is not UTF-8, naming line and column, instead of storing U+FFFD', async () => {
     const latin1 = Buffer.from(
       'customer_id,payment_date,amount\ncus_1,2020-01-15,1.00\nJos\xe9,2020-01-15,2.00\n',
       'latin1',
@@ -244,7 +244,15 @@ describe('a file with bad rows', () => {
     const reply = await upload(latin1);
     expect(reply.status).toBe(400);
     expect(reply.body.issues).toEqual([
-      { row: 3, column: '*', reason: expect.stringContaining('not valid UTF-8') },
+      { row: 3, column: 'customer_id', reason: expect.stringContaining('not valid UTF-8') },
+    ]);
+    // A quoted cell holding a comma and a line break still counts as one cell of its row.
+    const quoted = Buffer.from(
+      '"payment_date",customer_id,amount\n2020-01-15,"a, b\nc",1.00\n2020-01-15,x,\xff\n',
+      'latin1',
+    );
+    expect((await upload(quoted)).body.issues).toEqual([
+      { row: 4, column: 'amount', reason: expect.stringContaining('not valid UTF-8') },
     ]);
     expect(await appended.appendedSinceLastLook()).toBe(0);
     const utf8 = await upload('customer_id,payment_date,amount\nJosé,2020-01-15,2.00\n');

@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { resolveHeader, type FieldIssue, type TableSpec } from '@cvf/domain';
 
@@ -19,9 +20,16 @@ export interface CsvReadSummary {
   readonly rowCount: number;
 }
 
-/** The bytes of the file are not UTF-8 from `line` on. */
+/**
+ * The bytes of the file are not UTF-8 from `line` on, in its cell `cell` (0-based); `header`
+ * is the file's first line when it was read whole before that.
+ */
 class NotUtf8 extends Error {
-  constructor(readonly line: number) {
+  constructor(
+    readonly line: number,
+    readonly cell: number,
+    readonly header: string | null,
+  ) {
     super(`line ${line} is not valid UTF-8`);
   }
 }
@@ -33,16 +41,22 @@ class NotUtf8 extends Error {
  */
 class Utf8Check extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  /** Where the bytes read so far end: line, cell of that line, inside quotes or not. */
   private line = 1;
+  private cell = 0;
+  private quoted = false;
+  private readonly headerBytes: Buffer[] = [];
+  private header: string | null = null;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     try {
       this.decoder.decode(chunk, { stream: true });
     } catch {
-      done(new NotUtf8(this.line + newlines(chunk, firstNonUtf8(chunk))));
+      this.advance(chunk, firstNonUtf8(chunk));
+      done(new NotUtf8(this.line, this.cell, this.header));
       return;
     }
-    this.line += newlines(chunk, chunk.length);
+    this.advance(chunk, chunk.length);
     done(null, chunk);
   }
 
@@ -51,15 +65,43 @@ class Utf8Check extends Transform {
       this.decoder.decode();
       done();
     } catch {
-      done(new NotUtf8(this.line));
+      done(new NotUtf8(this.line, this.cell, this.header));
     }
+  }
+
+  /**
+   * Follows the CSV structure over `chunk[0, end)`: lines, and cells by the commas outside
+   * quotes (a doubled quote inside a quoted cell toggles twice: no change). Keeps line 1.
+   */
+  private advance(chunk: Buffer, end: number): void {
+    const startLine = this.line;
+    for (let i = 0; i < end; i++) {
+      const byte = chunk[i];
+      if (byte === 0x22) this.quoted = !this.quoted;
+      else if (byte === 0x2c && !this.quoted) this.cell++;
+      else if (byte === 0x0a) {
+        if (this.line === 1 && this.header === null) {
+          this.headerBytes.push(chunk.subarray(0, i));
+          this.header = Buffer.concat(this.headerBytes).toString('utf8');
+        }
+        this.line++;
+        if (!this.quoted) this.cell = 0;
+      }
+    }
+    if (startLine === 1 && this.line === 1) this.headerBytes.push(chunk.subarray(0, end));
   }
 }
 
-function newlines(chunk: Buffer, end: number): number {
-  let count = 0;
-  for (let i = 0; i < end; i++) if (chunk[i] === 0x0a) count++;
-  return count;
+/** The name of cell `cell` of a header line; '*' when it cannot be told. */
+function columnOf(header: string | null, cell: number): string {
+  if (header === null) return '*';
+  try {
+    const names: unknown = parseSync(header, { bom: true, relax_column_count: true })[0];
+    const name: unknown = Array.isArray(names) ? names[cell] : undefined;
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : '*';
+  } catch {
+    return '*';
+  }
 }
 
 /** Where the first byte that cannot start or continue a UTF-8 sequence is (or the end). */
@@ -168,7 +210,10 @@ export async function readCsvRows<T>(
   } catch (error) {
     if (error instanceof NotUtf8) {
       report(error.line, [
-        { column: '*', reason: 'is not valid UTF-8: save the file as UTF-8 (CSV UTF-8)' },
+        {
+          column: error.line === 1 ? '*' : columnOf(error.header, error.cell),
+          reason: 'is not valid UTF-8: save the file as UTF-8 (CSV UTF-8)',
+        },
       ]);
       return { issues, issueCount, rowCount };
     }

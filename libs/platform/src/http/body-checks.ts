@@ -7,6 +7,7 @@ import {
 import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '@cvf/domain';
 import { type Observable } from 'rxjs';
+import { firstInvalidUtf8, jsonPathAt } from './invalid-utf8';
 
 /**
  * How deep a JSON body may nest. Every request body here is a flat record or a list of them
@@ -37,7 +38,7 @@ export function depthOf(value: unknown, limit: number): number {
  * - a JSON body nested deeper than MAX_BODY_DEPTH (a body of a few thousand nested arrays
  *   overflowed the stack of the checks that walk bodies: a 500);
  * - a body that is not valid UTF-8 (it was decoded with U+FFFD in place of the bad bytes and
- *   stored so, silently).
+ *   stored so, silently), naming the field that holds the first bad byte.
  */
 @Injectable()
 export class BodyChecksInterceptor implements NestInterceptor {
@@ -45,7 +46,8 @@ export class BodyChecksInterceptor implements NestInterceptor {
     if (context.getType() === 'http') {
       const request = context.switchToHttp().getRequest<{ body?: unknown; rawBody?: Buffer }>();
       if (request.rawBody !== undefined && !isUtf8(request.rawBody)) {
-        throw ValidationError.of('body', 'must be valid UTF-8');
+        const bad = firstInvalidUtf8(request.rawBody) ?? 0;
+        throw ValidationError.of(jsonPathAt(request.rawBody, bad) || 'body', 'must be valid UTF-8');
       }
       const body = request.body;
       if (
