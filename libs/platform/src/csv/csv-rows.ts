@@ -2,6 +2,7 @@ import { CsvError, parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { resolveHeader, type FieldIssue, type TableSpec } from '@cvf/domain';
+import { firstInvalidUtf8 } from '../http/invalid-utf8';
 
 /** A problem in a CSV file, at a row numbered as a line of the file (the header is row 1). */
 export interface TableIssue extends FieldIssue {
@@ -52,7 +53,7 @@ class Utf8Check extends Transform {
     try {
       this.decoder.decode(chunk, { stream: true });
     } catch {
-      this.advance(chunk, firstNonUtf8(chunk));
+      this.advance(chunk, firstInvalidUtf8(chunk) ?? chunk.length);
       done(new NotUtf8(this.line, this.cell, this.header));
       return;
     }
@@ -102,31 +103,6 @@ function columnOf(header: string | null, cell: number): string {
   } catch {
     return '*';
   }
-}
-
-/** Where the first byte that cannot start or continue a UTF-8 sequence is (or the end). */
-function firstNonUtf8(chunk: Buffer): number {
-  let i = 0;
-  while (i < chunk.length) {
-    const lead = chunk[i]!;
-    const size =
-      lead < 0x80
-        ? 1
-        : lead >= 0xc2 && lead <= 0xdf
-          ? 2
-          : lead >= 0xe0 && lead <= 0xef
-            ? 3
-            : lead >= 0xf0 && lead <= 0xf4
-              ? 4
-              : 0;
-    if (size === 0) return i;
-    for (let k = 1; k < size && i + k < chunk.length; k++) {
-      const next = chunk[i + k]!;
-      if (next < 0x80 || next > 0xbf) return i;
-    }
-    i += size;
-  }
-  return chunk.length;
 }
 
 /**
