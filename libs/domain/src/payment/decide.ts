@@ -324,7 +324,8 @@ function reinstateDispute(command: ReinstateDispute, state: PaymentState): Payme
       dispute_id: input.dispute_id,
     });
   }
-  if (dispute.reinstatedCents > 0) return [];
+  // Once per dispute, even when it put nothing back (a withdrawal of 0): a re-delivery is a no-op.
+  if (dispute.reinstated) return [];
   const applied = Math.min(input.amount, dispute.withdrawnCents);
   const data = { ...input, amount: formatCents(applied, exponentOf(payment)) };
   return [{ type: 'PaymentDisputeReinstated', data }];

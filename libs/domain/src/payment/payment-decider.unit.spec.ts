@@ -407,6 +407,14 @@ describe('DisputePayment and ReinstateDispute (chargebacks)', () => {
     given([recorded]).when(reinstate('100')).thenThrows(NotFoundError);
   });
 
+  it('a reinstatement that put nothing back (a withdrawal of 0.00) is still recorded once', () => {
+    const fullyRefunded = [recorded, refunded('re_1', '100.00'), disputed('0.00')];
+    given(fullyRefunded).when(reinstate('100')).then([reinstated('0.00')]);
+    given([...fullyRefunded, reinstated('0.00')])
+      .when(reinstate('100'))
+      .thenNothing();
+  });
+
   it('a refund cannot take the net below 0 once funds are withdrawn', () => {
     given([recorded, disputed('80.00')])
       .when({

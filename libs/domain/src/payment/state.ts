@@ -21,6 +21,8 @@ export interface RefundEntry {
 export interface DisputeEntry {
   readonly withdrawnCents: Cents;
   readonly reinstatedCents: Cents;
+  /** A reinstatement was recorded (possibly of 0, when nothing had been withdrawn). */
+  readonly reinstated: boolean;
 }
 
 export interface RecordedPayment extends PaymentFacts {
@@ -67,11 +69,12 @@ function withDispute(
   const earlier = payment.disputes.get(data.dispute_id) ?? {
     withdrawnCents: 0,
     reinstatedCents: 0,
+    reinstated: false,
   };
   const entry =
     move === 'withdrawn'
       ? { ...earlier, withdrawnCents: earlier.withdrawnCents + cents }
-      : { ...earlier, reinstatedCents: earlier.reinstatedCents + cents };
+      : { ...earlier, reinstatedCents: earlier.reinstatedCents + cents, reinstated: true };
   return {
     ...payment,
     disputedCents: payment.disputedCents + (move === 'withdrawn' ? cents : -cents),
