@@ -409,7 +409,9 @@ describe('DisputePayment and ReinstateDispute (chargebacks)', () => {
 
   it('a reinstatement that put nothing back (a withdrawal of 0.00) is still recorded once', () => {
     const fullyRefunded = [recorded, refunded('re_1', '100.00'), disputed('0.00')];
-    given(fullyRefunded).when(reinstate('100')).then([reinstated('0.00')]);
+    given(fullyRefunded)
+      .when(reinstate('100'))
+      .then([reinstated('0.00')]);
     given([...fullyRefunded, reinstated('0.00')])
       .when(reinstate('100'))
       .thenNothing();
