@@ -354,7 +354,14 @@ describe('credentials that do not verify: 401 with WWW-Authenticate, and nothing
       planned_spend: '5',
     });
     expect(wrote.status).toBe(201);
-    const trail = await call('GET', `/companies/${OWN}/events?limit=500`, ADMIN_HEADERS);
+    // The audit trail reads the log: min_position waits until the write is visible to readers
+    // (a transaction still open before it would hide it otherwise).
+    const at = encodeURIComponent(String(wrote.body.position));
+    const trail = await call(
+      'GET',
+      `/companies/${OWN}/events?limit=500&min_position=${at}`,
+      ADMIN_HEADERS,
+    );
     const events = trail.body.data as { type: string; metadata: Record<string, unknown> }[];
     const written = events.filter(
       (e) => e.metadata.correlation_id === wrote.headers.get('x-request-id'),
