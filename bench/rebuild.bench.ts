@@ -65,7 +65,7 @@ function syntheticLog(): { recorded: StreamAppend[]; refunds: StreamAppend[] } {
               payment_id: paymentId,
               customer_id: `cus-${customer}`,
               payment_date: `${formatMonth(month).slice(0, 8)}${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`,
-              amount: formatCents(cents),
+              amount: formatCents(cents, 2),
               source: 'csv',
             },
           }),
@@ -78,7 +78,7 @@ function syntheticLog(): { recorded: StreamAppend[]; refunds: StreamAppend[] } {
           events: [
             newEvent(companyId, {
               type: 'PaymentRefunded',
-              data: { payment_id: paymentId, refund_id: `r-${p}`, amount: formatCents(50) },
+              data: { payment_id: paymentId, refund_id: `r-${p}`, amount: formatCents(50, 2) },
             }),
           ],
         });

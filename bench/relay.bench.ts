@@ -27,7 +27,7 @@ const paymentAppend = (n: number): StreamAppend => {
     payment_id: `pay-${n}`,
     customer_id: `cus-${n % 997}`,
     payment_date: `${formatMonth(FIRST_MONTH + (n % 12)).slice(0, 8)}15`,
-    amount: formatCents(100 + (n % 5_000)),
+    amount: formatCents(100 + (n % 5_000), 2),
     source: 'csv' as const,
   };
   const event = toNewEvent({ type: 'PaymentRecorded', data }, { companyId, actor: 'bench' });

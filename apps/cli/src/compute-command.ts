@@ -7,8 +7,11 @@ import {
   cashflowDocument,
   churnField,
   computeCompanyCashflows,
+  currencyExponent,
+  DEFAULT_CURRENCY,
   DEFAULT_HORIZON,
   derivePaymentId,
+  isCurrency,
   nonNegativeDecimalField,
   overrideTable,
   paymentTable,
@@ -32,18 +35,24 @@ export class InputError extends Error {
   }
 }
 
-const FILES: Record<DatasetFile, { flag: string; spec: TableSpec<unknown>; required: boolean }> = {
+/** Each file's table, its amounts read with the currency's decimals (`exponent`). */
+const FILES: Record<
+  DatasetFile,
+  { flag: string; spec: (exponent: number) => TableSpec<unknown>; required: boolean }
+> = {
   payments: { flag: 'payments', spec: paymentTable, required: true },
   spend: { flag: 'spend', spec: spendTable, required: true },
   trades: { flag: 'trades', spec: tradeTable, required: false },
-  thresholds: { flag: 'thresholds', spec: thresholdTable, required: false },
-  overrides: { flag: 'overrides', spec: overrideTable, required: false },
+  thresholds: { flag: 'thresholds', spec: () => thresholdTable, required: false },
+  overrides: { flag: 'overrides', spec: () => overrideTable, required: false },
   refunds: { flag: 'refunds', spec: refundTable, required: false },
 };
 
 export const COMPUTE_USAGE = `usage: cvf compute --payments FILE --spend FILE [--trades FILE] [--thresholds FILE]
                    [--overrides FILE] [--refunds FILE] [--m0 X --churn Y [--horizon N]]
-                   [--format json|table]`;
+                   [--currency CODE] [--format json|table]
+  --currency: ISO 4217 code of the files' amounts (default USD); amounts may have at most
+              its decimals (JPY 0, USD 2, KWD 3)`;
 
 /** The deterministic id of a payment row without payment_id (ARCHITECTURE.md). */
 export function derivedPaymentId(row: PaymentRow, occurrence: number): string {
@@ -65,6 +74,7 @@ export async function computeCommand(argv: readonly string[]): Promise<string> {
       m0: { type: 'string' },
       churn: { type: 'string' },
       horizon: { type: 'string' },
+      currency: { type: 'string', default: DEFAULT_CURRENCY },
       format: { type: 'string', default: 'json' },
     },
     strict: true,
@@ -73,6 +83,11 @@ export async function computeCommand(argv: readonly string[]): Promise<string> {
   if (format !== 'json' && format !== 'table')
     throw new InputError([`--format: must be json or table, not '${format}'`]);
   const view = parseView(values.m0, values.churn, values.horizon);
+  const currency = values.currency;
+  if (!isCurrency(currency)) {
+    throw new InputError([`--currency: must be an ISO 4217 code such as USD, not '${currency}'`]);
+  }
+  const exponent = currencyExponent(currency);
 
   const problems: string[] = [];
   const tables: Partial<Record<DatasetFile, { row: number; value: unknown }[]>> = {};
@@ -92,7 +107,7 @@ export async function computeCommand(argv: readonly string[]): Promise<string> {
       problems.push(`${path}: cannot read the file`);
       continue;
     }
-    const read = await readCsvTable(path, spec);
+    const read = await readCsvTable(path, spec(exponent));
     problems.push(...read.issues.map((issue) => describe(path, issue)));
     if (read.issueCount > read.issues.length) {
       problems.push(`${path}: ${read.issueCount - read.issues.length} more issues not shown`);
@@ -109,7 +124,7 @@ export async function computeCommand(argv: readonly string[]): Promise<string> {
     overrides: tables.overrides,
     refunds: tables.refunds,
   } as unknown as DatasetRows;
-  const dataset = assembleDataset(rows, derivedPaymentId);
+  const dataset = assembleDataset(rows, derivedPaymentId, exponent);
   if ('issues' in dataset) {
     throw new InputError(
       dataset.issues.map((i) =>
@@ -119,7 +134,7 @@ export async function computeCommand(argv: readonly string[]): Promise<string> {
   }
 
   const totals = buildCohortTotals(dataset.payments);
-  const document = cashflowDocument(computeCompanyCashflows(totals, dataset.terms, view));
+  const document = cashflowDocument(computeCompanyCashflows(totals, dataset.terms, view), currency);
   return format === 'json' ? JSON.stringify(document, null, 2) + '\n' : renderTables(document);
 }
 

@@ -17,6 +17,8 @@ export interface CompanyReadModel {
   companyPosition(companyId: string): Promise<LogPosition | null>;
   /** Null when the read models have seen no event of the company. */
   loadCompanyTerms(companyId: string): Promise<{
+    /** ISO 4217: the currency the company's documents are in. */
+    readonly currency: string;
     readonly terms: CompanyTerms;
     readonly assumptions: ReadonlyMap<Scenario, PredictionAssumptions>;
   } | null>;

@@ -18,6 +18,7 @@ export { loadCohortTotals, listCohortMonths } from './queries/cohort-totals.quer
 export { projectionPosition, companyPosition } from './queries/positions.query';
 export { readModelPositions, type ReadModelPositions } from './queries/freshness.query';
 export {
+  companyCurrency,
   companyKnown,
   companySummary,
   listCompanies,

@@ -94,6 +94,6 @@ export class PredictedCashflowsController {
       horizon: request.horizon,
     });
     void reply.header(LOG_POSITION_HEADER, position);
-    return cashflowDocument(report);
+    return cashflowDocument(report, inputs.company.currency);
   }
 }

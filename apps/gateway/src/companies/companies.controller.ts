@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Clock, CLOCK, metricsAsOf, minPosition, monthOf } from '@cvf/cache';
-import { formatCents, NotFoundError } from '@cvf/domain';
+import { currencyExponent, formatCents, NotFoundError } from '@cvf/domain';
 import { companySummary, listCompanies } from '@cvf/read-model';
 import type { FastifyReply } from 'fastify';
 import { CompanyIdPipe } from '../http/company-id.pipe';
@@ -103,7 +103,7 @@ export class CompaniesReadController {
         threshold_overrides: counts.thresholdOverrides,
         ...(seesPredictions(caller) ? { prediction_scenarios: counts.predictionScenarios } : {}),
       },
-      net_payments: formatCents(counts.netPaymentsCents),
+      net_payments: formatCents(counts.netPaymentsCents, currencyExponent(company.currency)),
       metrics: { ...metricsFor(caller, current), computed_at: metrics.value.computed_at },
     };
   }

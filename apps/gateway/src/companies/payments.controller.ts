@@ -1,8 +1,14 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { formatCents, formatMonth, NotFoundError, ValidationError } from '@cvf/domain';
 import {
-  companyKnown,
+  currencyExponent,
+  formatCents,
+  formatMonth,
+  NotFoundError,
+  ValidationError,
+} from '@cvf/domain';
+import {
+  companyCurrency,
   type CustomerListRow,
   listCustomers,
   listPayments,
@@ -28,25 +34,26 @@ import {
 } from '../http/query-params';
 import { Allow } from '@cvf/platform';
 
-const paymentDocument = (row: PaymentListRow) => ({
+/** Amounts with `exponent` decimals: the company's currency, named once on the list. */
+const paymentDocument = (row: PaymentListRow, exponent: number) => ({
   payment_id: row.paymentId,
   customer_id: row.customerId,
   payment_date: row.paymentDate,
-  amount: formatCents(row.amountCents),
-  refunded: formatCents(row.refundedCents),
-  disputed: formatCents(row.disputedCents),
-  net_amount: formatCents(row.amountCents - row.refundedCents - row.disputedCents),
+  amount: formatCents(row.amountCents, exponent),
+  refunded: formatCents(row.refundedCents, exponent),
+  disputed: formatCents(row.disputedCents, exponent),
+  net_amount: formatCents(row.amountCents - row.refundedCents - row.disputedCents, exponent),
   voided: row.voided,
   cohort_month: row.cohortMonth === null ? null : formatMonth(row.cohortMonth),
   source: row.source,
   recorded_at: row.recordedAt,
 });
 
-const customerDocument = (row: CustomerListRow) => ({
+const customerDocument = (row: CustomerListRow, exponent: number) => ({
   customer_id: row.customerId,
   cohort_month: formatMonth(row.cohortMonth),
   payments: row.payments,
-  net_payments: formatCents(row.netCents),
+  net_payments: formatCents(row.netCents, exponent),
 });
 
 /** Raw inputs as the read models hold them: how a company gets from its data to the numbers. */
@@ -58,7 +65,7 @@ export class PaymentsReadController {
   @Get('payments')
   @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Payments in (payment date, payment id) order, with their cohort' })
-  @ApiRead(listSchema(paymentSchema), { source: 'read models' })
+  @ApiRead(listSchema(paymentSchema, true, true), { source: 'read models' })
   @ApiPage()
   @ApiQuery({ name: 'customer_id', required: false, type: String })
   @ApiQuery({
@@ -101,12 +108,14 @@ export class PaymentsReadController {
     if (page && parseDateParam('cursor', page.paymentDate) === undefined) {
       throw ValidationError.of('cursor', 'is not a cursor of this payments list');
     }
-    const rows = await this.ifKnown(companyId, query.min_position, reply, (db) =>
+    const { currency, rows } = await this.ifKnown(companyId, query.min_position, reply, (db) =>
       listPayments(db, this.readModel.schema, companyId, filter, { after: page, limit }),
     );
     const last = rows.at(limit - 1);
+    const exponent = currencyExponent(currency);
     return {
-      data: rows.slice(0, limit).map(paymentDocument),
+      currency,
+      data: rows.slice(0, limit).map((row) => paymentDocument(row, exponent)),
       next_cursor:
         rows.length > limit && last
           ? encodeCursor('payments', { date: last.paymentDate, id: last.paymentId })
@@ -117,7 +126,7 @@ export class PaymentsReadController {
   @Get('customers')
   @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Customers (with a payment that counts) in id order, with cohort' })
-  @ApiRead(listSchema(customerSchema), { source: 'read models' })
+  @ApiRead(listSchema(customerSchema, true, true), { source: 'read models' })
   @ApiPage()
   @ApiQuery({ name: 'cohort_month', required: false, type: String, description: 'YYYY-MM' })
   async customers(
@@ -128,7 +137,7 @@ export class PaymentsReadController {
     const limit = parseLimit(query.limit);
     const after = decodeCursor('customers', ['id'], query.cursor);
     const cohortMonth = parseMonthParam('cohort_month', query.cohort_month);
-    const rows = await this.ifKnown(companyId, query.min_position, reply, (db) =>
+    const { currency, rows } = await this.ifKnown(companyId, query.min_position, reply, (db) =>
       listCustomers(
         db,
         this.readModel.schema,
@@ -141,23 +150,29 @@ export class PaymentsReadController {
       ),
     );
     const last = rows.at(limit - 1);
+    const exponent = currencyExponent(currency);
     return {
-      data: rows.slice(0, limit).map(customerDocument),
+      currency,
+      data: rows.slice(0, limit).map((row) => customerDocument(row, exponent)),
       next_cursor:
         rows.length > limit && last ? encodeCursor('customers', { id: last.customerId }) : null,
     };
   }
 
-  /** The rows, read in the snapshot that says the company exists; 404 when it does not. */
+  /**
+   * The rows and the company's currency, read in the snapshot that says the company exists;
+   * 404 when it does not.
+   */
   private async ifKnown<T>(
     companyId: string,
     min: unknown,
     reply: FastifyReply,
     list: (db: Queryable) => Promise<T>,
-  ): Promise<T> {
-    const { value, position } = await this.readModel.read(parseMinPosition(min), async (db) =>
-      (await companyKnown(db, this.readModel.schema, companyId)) ? await list(db) : null,
-    );
+  ): Promise<{ currency: string; rows: T }> {
+    const { value, position } = await this.readModel.read(parseMinPosition(min), async (db) => {
+      const currency = await companyCurrency(db, this.readModel.schema, companyId);
+      return currency === null ? null : { currency, rows: await list(db) };
+    });
     if (value === null) throw new NotFoundError('company', { company_id: companyId });
     void reply.header(LOG_POSITION_HEADER, position);
     return value;

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   assumptionsDocument,
+  currencyExponent,
   NotFoundError,
   overrideDocument,
   spendDocument,
@@ -31,27 +32,35 @@ export class TermsListsController {
   @Get('trades')
   @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Trades by cohort month' })
-  @ApiRead(listSchema(termSchemas.trade, false), { source: 'read models' })
+  @ApiRead(listSchema(termSchemas.trade, false, true), { source: 'read models' })
   async trades(
     @Param('companyId', CompanyIdPipe) id: string,
     @Query('min_position') min: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const company = await this.terms(id, min, reply);
-    return { data: company.terms.trades.map(tradeDocument) };
+    const exponent = currencyExponent(company.currency);
+    return {
+      currency: company.currency,
+      data: company.terms.trades.map((trade) => tradeDocument(trade, exponent)),
+    };
   }
 
   @Get('spends')
   @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'Planned, actual and effective spend by cohort month' })
-  @ApiRead(listSchema(termSchemas.spend, false), { source: 'read models' })
+  @ApiRead(listSchema(termSchemas.spend, false, true), { source: 'read models' })
   async spends(
     @Param('companyId', CompanyIdPipe) id: string,
     @Query('min_position') min: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const company = await this.terms(id, min, reply);
-    return { data: company.terms.spends.map(spendDocument) };
+    const exponent = currencyExponent(company.currency);
+    return {
+      currency: company.currency,
+      data: company.terms.spends.map((spend) => spendDocument(spend, exponent)),
+    };
   }
 
   @Get('thresholds')

@@ -3,7 +3,16 @@ import { type SchemaObject } from '@nestjs/swagger';
 /** OpenAPI shapes of the read API as plain JSON Schema: the wire documents are not classes. */
 
 const text = { type: 'string' } as const;
-const money = { type: 'string', example: '160.00', description: 'decimal, 2 places' } as const;
+const money = {
+  type: 'string',
+  example: '160.00',
+  description: "decimal with the currency's places (JPY 0, USD 2, KWD 3)",
+} as const;
+const currency = {
+  type: 'string',
+  example: 'USD',
+  description: 'ISO 4217: every amount of the document is in it',
+} as const;
 const nullableMoney = { ...money, nullable: true } as const;
 const month = { type: 'string', example: '2020-01-01', description: 'YYYY-MM-01' } as const;
 const ratio = { type: 'string', nullable: true, example: '0.320000' } as const;
@@ -61,6 +70,7 @@ const monthlyAmounts: SchemaObject = { type: 'array', items: object({ month, amo
 export const cashflowDocumentSchema: SchemaObject = {
   ...object({
     view: { type: 'string', enum: ['actual', 'predicted'] },
+    currency,
     cohorts: { type: 'array', items: cohort },
     monthly_collections: monthlyAmounts,
     breaches: { type: 'array', items: breachSchema },
@@ -69,6 +79,7 @@ export const cashflowDocumentSchema: SchemaObject = {
 };
 
 export const cohortsTableSchema = object({
+  currency,
   periods: { type: 'array', items: integer },
   cohorts: {
     type: 'array',
@@ -82,10 +93,11 @@ export const cohortsTableSchema = object({
   },
 });
 
-export const owedSchema = object({ month, owed: money });
+export const owedSchema = object({ month, currency, owed: money });
 
 const metricsSummary = {
   as_of_month: month,
+  currency,
   owed_this_month: money,
   breaches_count: integer,
   total_investment: money,
@@ -197,9 +209,17 @@ export const problemSchema = object({
   issues: { type: 'array', items: object({ field: text, reason: text }) },
 });
 
-/** `{ data: [...] }`, plus `next_cursor` when paginated. */
-export function listSchema(item: SchemaObject, paginated = true): SchemaObject {
+/**
+ * `{ data: [...] }`, plus `next_cursor` when paginated, and `currency` when the items show
+ * money (`withCurrency`).
+ */
+export function listSchema(
+  item: SchemaObject,
+  paginated = true,
+  withCurrency = false,
+): SchemaObject {
   return object({
+    ...(withCurrency && { currency }),
     data: { type: 'array', items: item },
     ...(paginated && {
       next_cursor: {

@@ -68,6 +68,7 @@ function rowCommand(file: PaymentsFile, index: number): RecordPayment {
       customer_id: payment.customerId,
       payment_date: payment.paymentDate,
       amount: payment.amount,
+      currency: file.rows.currency,
       source: 'csv',
       source_ref: `${file.name}:${payment.row}`,
     },

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, HttpCode, Param, Post, Put, Query } from '@ne
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import { type PaymentCommand, ValidationError } from '@cvf/domain';
+import { currencyExponent, type PaymentCommand, ValidationError } from '@cvf/domain';
 import { CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
 import { WriteResultDto } from '../companies/company.dto';
@@ -20,15 +20,16 @@ export class PaymentsController {
     private readonly companies: CompanyStreams,
   ) {}
 
-  /** A payment that names its currency must name the company's (404 for no company). */
-  private async requireCompanyCurrency(companyId: string, currency: string): Promise<void> {
-    const company = await this.companies.locale(companyId);
-    if (currency !== company.currency) {
-      throw ValidationError.of(
-        'currency',
-        `is ${currency}; the company's amounts are in ${company.currency}`,
-      );
+  /**
+   * The company's currency, which a payment that names its currency must name (404 for no
+   * company): the payment is recorded in it.
+   */
+  private async companyCurrency(companyId: string, named: string | undefined): Promise<string> {
+    const { currency } = await this.companies.locale(companyId);
+    if (named !== undefined && named !== currency) {
+      throw ValidationError.of('currency', `is ${named}; the company's amounts are in ${currency}`);
     }
+    return currency;
   }
 
   private run(companyId: string, command: PaymentCommand, write: WriteRequest) {
@@ -46,12 +47,15 @@ export class PaymentsController {
     @Body() body: RecordPaymentDto,
     @Write() write: WriteRequest,
   ): Promise<WriteResult & { payment_id: string }> {
-    const { currency, ...facts } = body;
-    if (currency !== undefined) await this.requireCompanyCurrency(companyId, currency);
-    const paymentId = facts.payment_id ?? derivedPaymentId(facts);
+    const { currency: named, ...facts } = body;
+    const currency = await this.companyCurrency(companyId, named);
+    const paymentId = facts.payment_id ?? derivedPaymentId(facts, currencyExponent(currency));
     const result = await this.run(
       companyId,
-      { type: 'RecordPayment', data: { ...facts, payment_id: paymentId, source: 'api' } },
+      {
+        type: 'RecordPayment',
+        data: { ...facts, payment_id: paymentId, currency, source: 'api' },
+      },
       write,
     );
     return { payment_id: paymentId, ...result };

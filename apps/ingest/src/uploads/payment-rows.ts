@@ -1,4 +1,5 @@
 import {
+  currencyExponent,
   derivePaymentId,
   ENTITY_ID_RULE,
   formatCents,
@@ -20,16 +21,22 @@ export interface UploadedPayment {
 
 /**
  * The valid rows of a payments file, column by column: a million rows are a few arrays (and
- * the strings they hold), not a million objects. Dates repeat a lot and are interned.
+ * the strings they hold), not a million objects. Dates repeat a lot and are interned. The
+ * amounts are minor units of `currency` (the company's).
  */
 export class PaymentColumns {
   length = 0;
+  private readonly exponent: number;
   private lines = new Int32Array(1_024);
   private cents = new Float64Array(1_024);
   private readonly paymentIds: string[] = [];
   private readonly customerIds: string[] = [];
   private readonly dates: string[] = [];
   private readonly internedDates = new Map<string, string>();
+
+  constructor(readonly currency: string) {
+    this.exponent = currencyExponent(currency);
+  }
 
   push(row: number, payment: PaymentRow, paymentId: string): void {
     if (this.length === this.lines.length) this.grow();
@@ -57,7 +64,7 @@ export class PaymentColumns {
       paymentId: this.paymentIds[index]!,
       customerId: this.customerIds[index]!,
       paymentDate: this.dates[index]!,
-      amount: formatCents(this.cents[index]!),
+      amount: formatCents(this.cents[index]!, this.exponent),
     };
   }
 

@@ -66,7 +66,7 @@ describe('payment ids of a file', () => {
 
 describe('payment columns', () => {
   it('give back each row as recorded, however many there are', () => {
-    const columns = new PaymentColumns();
+    const columns = new PaymentColumns('USD');
     for (let i = 0; i < 3_000; i++) columns.push(i + 2, row(`c${i}`, i * 7), `p-${i}`);
 
     expect(columns.length).toBe(3_000);

@@ -1,4 +1,4 @@
-import { paymentTable } from '@cvf/domain';
+import { currencyExponent, paymentTable } from '@cvf/domain';
 import { ValidationError } from '@cvf/domain';
 import {
   InvalidRowsError,
@@ -61,7 +61,7 @@ export async function readPaymentsFile(
   /** The company's: a row naming another currency is a row error. */
   currency: string,
 ): Promise<PaymentsFile> {
-  const rows = new PaymentColumns();
+  const rows = new PaymentColumns(currency);
   const ids = new FilePaymentIds();
   part.file.once('limit', () => part.file.destroy(new UploadTooLarge()));
   const digest = createHash('sha256');
@@ -75,7 +75,7 @@ export async function readPaymentsFile(
   const piped = pipeline(part.file, hashed).catch(() => undefined);
   let read: { issues: readonly TableIssue[]; issueCount: number };
   try {
-    read = await readCsvRows(hashed, paymentTable, (payment, row) => {
+    read = await readCsvRows(hashed, paymentTable(currencyExponent(currency)), (payment, row) => {
       if (payment.currency !== null && payment.currency !== currency) {
         return [
           {

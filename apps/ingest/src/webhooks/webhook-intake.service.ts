@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ConflictError,
+  currencyExponent,
   formatCents,
   NotFoundError,
   RuleViolationError,
@@ -15,7 +16,7 @@ import {
   type AppConfig,
   type CommandContext,
 } from '@cvf/platform';
-import { CompanyStreams } from '../commands/company-streams';
+import { type CompanyLocale, CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
 import { PaymentWrite } from '../commands/write-commands';
 import { DELIVERY_ALERTS, type DeliveryAlerts } from './delivery-alerts';
@@ -129,7 +130,7 @@ export class WebhookIntake {
       };
     }
     const meaning = processor.interpret(event, locale);
-    return this.handleAndLog(delivery, event, body.toString('utf8'), meaning, true);
+    return this.handleAndLog(delivery, event, body.toString('utf8'), meaning, locale, true);
   }
 
   /**
@@ -156,7 +157,7 @@ export class WebhookIntake {
     }
     const event = processor.parse(Buffer.from(body, 'utf8'));
     const meaning = processor.interpret(event, locale);
-    return this.handleAndLog(delivery, event, body, meaning, false);
+    return this.handleAndLog(delivery, event, body, meaning, locale, false);
   }
 
   private async handleAndLog(
@@ -164,6 +165,7 @@ export class WebhookIntake {
     event: ProcessorEvent,
     body: string,
     meaning: Interpretation,
+    locale: CompanyLocale,
     arrival: boolean,
   ): Promise<WebhookReceipt> {
     const log = (outcome: DeliveryOutcome, reason: string | null, paymentId: string | null) =>
@@ -177,7 +179,7 @@ export class WebhookIntake {
       });
     let handled: Handled;
     try {
-      handled = await this.handle(delivery, event, meaning);
+      handled = await this.handle(delivery, event, meaning, locale.currency);
     } catch (error) {
       if (error instanceof PaymentNotRecordedYetError) {
         const paymentId = (error.details.payment_id as string | undefined) ?? null;
@@ -204,6 +206,7 @@ export class WebhookIntake {
     { companyId, provider }: Delivery,
     event: ProcessorEvent,
     meaning: Interpretation,
+    currency: string,
   ): Promise<Handled> {
     if (meaning.kind === 'ignore') {
       return { outcome: 'ignored', reason: meaning.reason, paymentId: null, results: [] };
@@ -216,7 +219,7 @@ export class WebhookIntake {
     for (const action of meaning.actions) {
       paymentId = await this.paymentFor(companyId, action);
       try {
-        results.push(await this.apply(provider, companyId, event, paymentId, action));
+        results.push(await this.apply(provider, companyId, event, paymentId, action, currency));
       } catch (error) {
         const refused = refusal(error);
         if (refused === null) throw error;
@@ -262,6 +265,7 @@ export class WebhookIntake {
     event: ProcessorEvent,
     paymentId: string,
     action: PaymentAction,
+    currency: string,
   ): Promise<WriteResult> {
     const context: CommandContext = {
       companyId,
@@ -270,7 +274,7 @@ export class WebhookIntake {
       correlationId: event.id,
       causationId: null,
     };
-    const command = commandFor(paymentId, action);
+    const command = commandFor(paymentId, action, currency);
     try {
       return await this.commands.execute(new PaymentWrite(command, context));
     } catch (error) {
@@ -309,10 +313,13 @@ export class WebhookIntake {
 
 const DAY_MS = 86_400_000;
 
-/** Amounts from a processor are minor units; the domain's money today has 2 decimals. */
-const amountOf = (minor: number): string => formatCents(minor);
-
-function commandFor(paymentId: string, action: PaymentAction): PaymentCommand {
+/**
+ * The command an action stands for. A processor's amounts are minor units of the company's
+ * currency (Stripe's amounts are: yen for JPY, fils for KWD), written with its decimals.
+ */
+function commandFor(paymentId: string, action: PaymentAction, currency: string): PaymentCommand {
+  const exponent = currencyExponent(currency);
+  const amountOf = (minor: number): string => formatCents(minor, exponent);
   switch (action.kind) {
     case 'record':
       return {
@@ -322,6 +329,7 @@ function commandFor(paymentId: string, action: PaymentAction): PaymentCommand {
           customer_id: action.customerId,
           payment_date: action.paymentDate,
           amount: amountOf(action.amountMinor),
+          currency,
           source: 'stripe',
           source_ref: action.sourceRef,
           ...(action.provisional ? { provisional: true } : {}),

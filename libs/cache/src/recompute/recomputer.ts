@@ -87,7 +87,8 @@ export class CohortRecomputer {
       dirtyMonths.length === 0
         ? new Map<MonthIndex, CohortTotals>()
         : await this.readModel.loadCohortTotals(companyId, dirty === 'all' ? 'all' : dirtyMonths);
-    const fresh = computeEntries(dirtyMonths, totals, index, views);
+    const { currency } = company;
+    const fresh = computeEntries(dirtyMonths, totals, index, views, currency);
     const accepted = await Promise.all(
       views.map((v) => this.cache.writeEntries(companyId, v.key, meta, fresh.get(v.key)!)),
     );
@@ -115,7 +116,7 @@ export class CohortRecomputer {
       // Expired or flushed entries: compute them like dirty ones rather than fail the rollup.
       const missingMonths = [...missing].sort((a, b) => a - b);
       const missingTotals = await this.readModel.loadCohortTotals(companyId, missingMonths);
-      const filled = computeEntries(missingMonths, missingTotals, index, views);
+      const filled = computeEntries(missingMonths, missingTotals, index, views, currency);
       await Promise.all(
         views.map((v) => this.cache.writeEntries(companyId, v.key, meta, filled.get(v.key)!)),
       );
@@ -129,6 +130,7 @@ export class CohortRecomputer {
         ? position
         : minPosition(position, options.scheduledPosition);
     return this.writeRollups(companyId, views, byView, {
+      currency,
       position,
       rollupPosition,
       computedAt: meta.computedAt,
@@ -141,6 +143,7 @@ export class CohortRecomputer {
     views: readonly NamedView[],
     byView: EntriesByView,
     facts: {
+      currency: string;
       position: string;
       rollupPosition: string;
       computedAt: string;
@@ -151,7 +154,10 @@ export class CohortRecomputer {
     const rollups = new Map<ViewKey, StoredRollup>();
     for (const v of views) {
       const entries = [...byView.get(v.key)!.values()];
-      rollups.set(v.key, { ...stamp, document: rollUpEntries(v.view.kind, entries) });
+      rollups.set(v.key, {
+        ...stamp,
+        document: rollUpEntries(v.view.kind, entries, facts.currency),
+      });
     }
     const actual = rollups.get('actual')!.document;
     const predicted = new Map<string, CashflowDocument>();
@@ -193,13 +199,14 @@ function computeEntries(
   totals: ReadonlyMap<MonthIndex, CohortTotals>,
   index: TermsIndex,
   views: readonly NamedView[],
+  currency: string,
 ): EntriesByView {
   const byView: EntriesByView = new Map(views.map((v) => [v.key, new Map<string, CohortEntry>()]));
   for (const month of months) {
     const terms = index.forCohort(month);
     for (const v of views) {
       const result = computeCohort(totals.get(month), month, terms, v.view);
-      byView.get(v.key)!.set(formatMonth(month), cohortEntry(result));
+      byView.get(v.key)!.set(formatMonth(month), cohortEntry(result, currency));
     }
   }
   return byView;

@@ -49,12 +49,12 @@ export class CompanyHistory {
     this.spends.set(monthOf(month), { planned, actual: actual ?? known?.actual ?? null });
     this.company({
       type: 'SpendPlanned',
-      data: { cohort_month: month, planned_spend: formatCents(planned) },
+      data: { cohort_month: month, planned_spend: formatCents(planned, 2) },
     });
     if (actual === undefined) return this;
     return this.company({
       type: 'SpendActualReported',
-      data: { cohort_month: month, actual_spend: formatCents(actual) },
+      data: { cohort_month: month, actual_spend: formatCents(actual, 2) },
     });
   }
   trade(month: string, sharing: string, capCents: number): this {
@@ -63,7 +63,7 @@ export class CompanyHistory {
     const data = {
       cohort_month: month,
       sharing_percentage: sharing,
-      cash_cap: formatCents(capCents),
+      cash_cap: formatCents(capCents, 2),
     };
     return this.company(known ? { type: 'TradeAmended', data } : { type: 'TradeCreated', data });
   }
@@ -101,7 +101,7 @@ export class CompanyHistory {
         payment_id: paymentId,
         customer_id: customerId,
         payment_date: date,
-        amount: formatCents(cents),
+        amount: formatCents(cents, 2),
         source: 'api',
       },
     });
@@ -110,7 +110,7 @@ export class CompanyHistory {
     this.payments.get(paymentId)!.refunded += cents;
     return this.payment(paymentId, {
       type: 'PaymentRefunded',
-      data: { payment_id: paymentId, refund_id: randomUUID(), amount: formatCents(cents) },
+      data: { payment_id: paymentId, refund_id: randomUUID(), amount: formatCents(cents, 2) },
     });
   }
 

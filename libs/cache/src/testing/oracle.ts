@@ -8,7 +8,7 @@ export function expectedDocuments(history: CompanyHistory): Map<ViewKey, Cashflo
   return new Map(
     companyViews(assumptions).map(({ key, view }) => [
       key,
-      cashflowDocument(computeCompanyCashflows(totals, terms, view)),
+      cashflowDocument(computeCompanyCashflows(totals, terms, view), 'USD'),
     ]),
   );
 }

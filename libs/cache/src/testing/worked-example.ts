@@ -38,7 +38,7 @@ export const BEST: CashflowView = {
   horizon: 36,
 };
 export const workedDocument = (view: CashflowView = { kind: 'actual' }): CashflowDocument =>
-  cashflowDocument(computeCompanyCashflows(workedTotals, workedTerms, view));
+  cashflowDocument(computeCompanyCashflows(workedTotals, workedTerms, view), 'USD');
 
 /**
  * The same example as a company's event history, for specs that project it: one breach

@@ -3,7 +3,6 @@ import { deciderSpecification } from '../events/decider-specification';
 import {
   ConflictError,
   NotFoundError,
-  RuleViolationError,
   ValidationError,
 } from '../events/errors';
 import { companyDecider } from './index';
@@ -53,14 +52,33 @@ describe('company registration', () => {
       ]);
   });
 
-  it('refuses a currency whose minor unit is not a hundredth, rather than round it wrongly', () => {
-    for (const currency of ['JPY', 'KWD']) {
-      given([])
-        .when({ type: 'RegisterCompany', data: { name: 'Far', currency } })
-        .thenThrows(RuleViolationError, (error) =>
-          expect(error.rule).toBe('currency_not_supported'),
-        );
-    }
+  it("registers JPY and KWD companies, whose terms are read at their currency's scale", () => {
+    const registered = (currency: string): CompanyEvent => ({
+      type: 'CompanyRegistered',
+      data: { name: 'Far', currency, timezone: 'UTC' },
+    });
+    given([])
+      .when({ type: 'RegisterCompany', data: { name: 'Far', currency: 'JPY' } })
+      .then([registered('JPY')]);
+    given([registered('JPY')])
+      .when({ type: 'PlanSpend', data: { cohort_month: '2024-01', planned_spend: '150000' } })
+      .then([
+        { type: 'SpendPlanned', data: { cohort_month: '2024-01-01', planned_spend: '150000' } },
+      ]);
+    given([registered('JPY')])
+      .when({ type: 'PlanSpend', data: { cohort_month: '2024-01', planned_spend: '1.5' } })
+      .thenThrows(ValidationError, issuesOf(['planned_spend']));
+    given([registered('KWD')])
+      .when({
+        type: 'CreateTrade',
+        data: { cohort_month: '2024-01', sharing_percentage: '0.5', cash_cap: '1500.25' },
+      })
+      .then([
+        {
+          type: 'TradeCreated',
+          data: { cohort_month: '2024-01-01', sharing_percentage: '0.5', cash_cap: '1500.250' },
+        },
+      ]);
   });
 
   it('refuses an unknown currency or time zone, naming each', () => {

@@ -1,6 +1,6 @@
 import { SCENARIOS } from '../engine/terms';
 import { type CompanyEvent } from '../events/company-events';
-import { ConflictError, NotFoundError, RuleViolationError } from '../events/errors';
+import { ConflictError, NotFoundError } from '../events/errors';
 import {
   churn,
   currency,
@@ -46,35 +46,23 @@ import { type CompanyState, overrideKey } from './state';
 const COMPANY_NAME_MAX = 200;
 const OVERRIDE_REASON_MAX = 500;
 
-/**
- * Amounts are computed and stored in hundredths today (money.ts): exact to the minor unit of a
- * 2-decimal currency only. A company in JPY (0) or KWD (3) would be rounded to the wrong unit,
- * so it is refused until money carries the currency's exponent.
- */
-function requireComputableCurrency(code: string): void {
-  const exponent = currencyExponent(code);
-  if (exponent !== 2) {
-    throw new RuleViolationError(
-      'currency_not_supported',
-      `${code} has ${exponent} decimals; this version computes currencies with 2 decimals only`,
-    );
-  }
-}
+/** Digits of the company's minor unit: amounts are parsed and stored at its currency's scale. */
+const exponentOf = (state: CompanyState): number => currencyExponent(state.currency);
 
 function requireRegistered(state: CompanyState): void {
   if (!state.registered) throw new NotFoundError('company');
 }
 
-function tradeTerms(command: CreateTrade | AmendTrade) {
+function tradeTerms(command: CreateTrade | AmendTrade, state: CompanyState) {
   return validateFields({
     cohort_month: month(command.data.cohort_month),
     sharing_percentage: sharingPercentage(command.data.sharing_percentage),
-    cash_cap: money(command.data.cash_cap, 'positive'),
+    cash_cap: money(command.data.cash_cap, 'positive', exponentOf(state)),
   });
 }
 
 function createTrade(command: CreateTrade, state: CompanyState): CompanyEvent[] {
-  const terms = tradeTerms(command);
+  const terms = tradeTerms(command, state);
   requireRegistered(state);
   const cohortMonth = formatMonth(terms.cohort_month);
   if (state.trades.has(terms.cohort_month)) {
@@ -83,13 +71,13 @@ function createTrade(command: CreateTrade, state: CompanyState): CompanyEvent[] 
   const data = {
     cohort_month: cohortMonth,
     sharing_percentage: formatTermRatio(terms.sharing_percentage),
-    cash_cap: formatCents(terms.cash_cap),
+    cash_cap: formatCents(terms.cash_cap, exponentOf(state)),
   };
   return [{ type: 'TradeCreated', data }];
 }
 
 function amendTrade(command: AmendTrade, state: CompanyState): CompanyEvent[] {
-  const terms = tradeTerms(command);
+  const terms = tradeTerms(command, state);
   requireRegistered(state);
   const cohortMonth = formatMonth(terms.cohort_month);
   const current = state.trades.get(terms.cohort_month);
@@ -103,7 +91,7 @@ function amendTrade(command: AmendTrade, state: CompanyState): CompanyEvent[] {
   const data = {
     cohort_month: cohortMonth,
     sharing_percentage: formatTermRatio(terms.sharing_percentage),
-    cash_cap: formatCents(terms.cash_cap),
+    cash_cap: formatCents(terms.cash_cap, exponentOf(state)),
   };
   return [{ type: 'TradeAmended', data }];
 }
@@ -111,13 +99,13 @@ function amendTrade(command: AmendTrade, state: CompanyState): CompanyEvent[] {
 function planSpend(command: PlanSpend, state: CompanyState): CompanyEvent[] {
   const input = validateFields({
     cohort_month: month(command.data.cohort_month),
-    planned_spend: money(command.data.planned_spend, 'non-negative'),
+    planned_spend: money(command.data.planned_spend, 'non-negative', exponentOf(state)),
   });
   requireRegistered(state);
   if (state.spends.get(input.cohort_month)?.plannedCents === input.planned_spend) return [];
   const data = {
     cohort_month: formatMonth(input.cohort_month),
-    planned_spend: formatCents(input.planned_spend),
+    planned_spend: formatCents(input.planned_spend, exponentOf(state)),
   };
   return [{ type: 'SpendPlanned', data }];
 }
@@ -126,14 +114,17 @@ function planSpend(command: PlanSpend, state: CompanyState): CompanyEvent[] {
 function reportActualSpend(command: ReportActualSpend, state: CompanyState): CompanyEvent[] {
   const input = validateFields({
     cohort_month: month(command.data.cohort_month),
-    actual_spend: money(command.data.actual_spend, 'non-negative'),
+    actual_spend: money(command.data.actual_spend, 'non-negative', exponentOf(state)),
   });
   requireRegistered(state);
   const cohortMonth = formatMonth(input.cohort_month);
   const spend = state.spends.get(input.cohort_month);
   if (!spend) throw new NotFoundError('spend', { cohort_month: cohortMonth });
   if (spend.actualCents === input.actual_spend) return [];
-  const data = { cohort_month: cohortMonth, actual_spend: formatCents(input.actual_spend) };
+  const data = {
+    cohort_month: cohortMonth,
+    actual_spend: formatCents(input.actual_spend, exponentOf(state)),
+  };
   return [{ type: 'SpendActualReported', data }];
 }
 
@@ -199,7 +190,6 @@ export function decideCompany(command: CompanyCommand, state: CompanyState): Com
         timezone: optional(command.data.timezone, timeZone),
       });
       if (state.registered) throw new ConflictError('company', {}, 'is already registered');
-      requireComputableCurrency(data.currency ?? DEFAULT_CURRENCY);
       return [
         {
           type: 'CompanyRegistered',

@@ -6,22 +6,26 @@ import {
   type ThresholdOverride,
   type Trade,
 } from '../engine/terms';
+import { currencyExponent } from '../shared/locale';
 import { formatCents, formatTermRatio } from '../shared/money';
 import { formatMonth } from '../shared/month';
 import { type CompanyState } from './state';
 
-/** Wire forms of a company's terms (snake_case, money with 2 decimals, months YYYY-MM-01). */
-export const tradeDocument = (trade: Trade) => ({
+/**
+ * Wire forms of a company's terms (snake_case, money with the currency's decimals —
+ * `exponent` —, months YYYY-MM-01).
+ */
+export const tradeDocument = (trade: Trade, exponent: number) => ({
   cohort_month: formatMonth(trade.cohortMonth),
   sharing_percentage: formatTermRatio(trade.sharingPercentage),
-  cash_cap: formatCents(trade.cashCapCents),
+  cash_cap: formatCents(trade.cashCapCents, exponent),
 });
 
-export const spendDocument = (spend: Spend) => ({
+export const spendDocument = (spend: Spend, exponent: number) => ({
   cohort_month: formatMonth(spend.cohortMonth),
-  planned_spend: formatCents(spend.plannedCents),
-  actual_spend: spend.actualCents === null ? null : formatCents(spend.actualCents),
-  effective_spend: formatCents(spend.actualCents ?? spend.plannedCents),
+  planned_spend: formatCents(spend.plannedCents, exponent),
+  actual_spend: spend.actualCents === null ? null : formatCents(spend.actualCents, exponent),
+  effective_spend: formatCents(spend.actualCents ?? spend.plannedCents, exponent),
 });
 
 export const thresholdDocument = (threshold: Threshold) => ({
@@ -45,11 +49,14 @@ export const assumptionsDocument = (scenario: Scenario, assumptions: PredictionA
 export function companyStateDocument(companyId: string, state: CompanyState) {
   const byKey = <T>(map: ReadonlyMap<number, T>) =>
     [...map.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
+  const exponent = currencyExponent(state.currency);
   return {
     id: companyId,
     name: state.name,
-    trades: byKey(state.trades).map(tradeDocument),
-    spends: byKey(state.spends).map(spendDocument),
+    currency: state.currency,
+    timezone: state.timezone,
+    trades: byKey(state.trades).map((trade) => tradeDocument(trade, exponent)),
+    spends: byKey(state.spends).map((spend) => spendDocument(spend, exponent)),
     thresholds: byKey(state.thresholds).map(thresholdDocument),
     threshold_overrides: [...state.overrides.values()]
       .sort((a, b) => a.cohortMonth - b.cohortMonth || a.paymentPeriod - b.paymentPeriod)

@@ -2,6 +2,8 @@ import { type CashflowDocument } from './report-document';
 
 /** DOMAIN.md's cohort table as the wire shows it. */
 export interface CohortsTable {
+  /** ISO 4217: the payments' currency. */
+  readonly currency: string;
   /** The period columns, 0 … the longest cohort's last actual period. */
   readonly periods: readonly number[];
   readonly cohorts: readonly {
@@ -27,5 +29,9 @@ export function cohortsTable(document: CashflowDocument): CohortsTable {
     total: cohort.cumulative_payment,
   }));
   const width = Math.max(0, ...cohorts.map((c) => c.payments.length));
-  return { periods: Array.from({ length: width }, (_, i) => i), cohorts };
+  return {
+    currency: document.currency,
+    periods: Array.from({ length: width }, (_, i) => i),
+    cohorts,
+  };
 }

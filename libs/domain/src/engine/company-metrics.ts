@@ -1,3 +1,4 @@
+import { currencyExponent } from '../shared/locale';
 import { Dec } from '../shared/money';
 import { formatMonth, type MonthIndex } from '../shared/month';
 import { owedDocument } from './company-rollup';
@@ -5,8 +6,8 @@ import { type CashflowDocument } from './report-document';
 import { type Scenario } from './terms';
 
 /**
- * `GET /companies/{id}/metrics`. Money is a string with 2 decimals, ratios with 6; null
- * where undefined. Definitions (over the company's cohorts, actual view unless stated):
+ * `GET /companies/{id}/metrics`. Money is a string with the currency's decimals (named
+ * once, `currency`), ratios with 6; null where undefined. Definitions (over the company's cohorts, actual view unless stated):
  * - `owed_this_month`: the actual view's collections falling in `as_of_month` (the month of
  *   the injected clock, UTC: `monthOfInstant`), "0.00" when none; `owed_by_month` is that
  *   view's `monthly_collections`.
@@ -24,6 +25,7 @@ import { type Scenario } from './terms';
  */
 export interface CompanyMetrics {
   readonly as_of_month: string;
+  readonly currency: string;
   readonly owed_this_month: string;
   readonly owed_by_month: readonly { readonly month: string; readonly amount: string }[];
   readonly breaches_count: number;
@@ -45,11 +47,14 @@ export function monthOfInstant(instant: Date): MonthIndex {
   return instant.getUTCFullYear() * 12 + instant.getUTCMonth();
 }
 
-/** Exact sum of money strings ("12.34"); "0.00" for none. Never a JS float. */
-export function sumMoney(amounts: Iterable<string>): string {
+/**
+ * Exact sum of money strings ("12.34") with `exponent` decimals (the currency's); zero
+ * ("0.00" in USD) for none. Never a JS float.
+ */
+export function sumMoney(amounts: Iterable<string>, exponent: number): string {
   let sum = new Dec(0);
   for (const amount of amounts) sum = sum.add(amount);
-  return sum.toFixed(2);
+  return sum.toFixed(exponent);
 }
 
 /**
@@ -62,35 +67,38 @@ export function companyMetrics(
   predicted: ReadonlyMap<Scenario, CashflowDocument>,
   asOf: MonthIndex,
 ): CompanyMetrics {
+  const exponent = currencyExponent(actual.currency);
+  const sum = (amounts: Iterable<string>) => sumMoney(amounts, exponent);
   const funded = actual.cohorts.filter((c) => c.funded);
   const investments = funded.flatMap((c) => (c.investment === null ? [] : [c.investment]));
-  const totalInvestment = sumMoney(investments);
-  const totalCollected = sumMoney(funded.map((c) => c.cumulative_collected ?? '0'));
+  const totalInvestment = sum(investments);
+  const totalCollected = sum(funded.map((c) => c.cumulative_collected ?? '0'));
   const invested = new Dec(totalInvestment);
 
   const withSpend = actual.cohorts.filter(
     (c) => c.spend !== null && new Dec(c.spend).gt(0) && c.customer_count > 0,
   );
   const cacCustomers = withSpend.reduce((n, c) => n + c.customer_count, 0);
-  const cacSpend = new Dec(sumMoney(withSpend.map((c) => c.spend ?? '0')));
+  const cacSpend = new Dec(sum(withSpend.map((c) => c.spend ?? '0')));
 
   const ltvScenario = LTV_PREFERENCE.find((s) => predicted.has(s)) ?? null;
   const ltvDocument = (ltvScenario === null ? undefined : predicted.get(ltvScenario)) ?? actual;
   const withCustomers = ltvDocument.cohorts.filter((c) => c.customer_count > 0);
   const ltvCustomers = withCustomers.reduce((n, c) => n + c.customer_count, 0);
-  const ltvPayments = new Dec(sumMoney(withCustomers.map((c) => c.cumulative_payment)));
+  const ltvPayments = new Dec(sum(withCustomers.map((c) => c.cumulative_payment)));
 
   return withOwed(
     {
       as_of_month: formatMonth(asOf),
-      owed_this_month: '0.00',
+      currency: actual.currency,
+      owed_this_month: sum([]),
       owed_by_month: actual.monthly_collections,
       breaches_count: actual.breaches.length,
       total_investment: totalInvestment,
       total_collected: totalCollected,
       moic_to_date: invested.gt(0) ? new Dec(totalCollected).div(invested).toFixed(6) : null,
-      cac_estimate: cacCustomers > 0 ? cacSpend.div(cacCustomers).toFixed(2) : null,
-      ltv_estimate: ltvCustomers > 0 ? ltvPayments.div(ltvCustomers).toFixed(2) : null,
+      cac_estimate: cacCustomers > 0 ? cacSpend.div(cacCustomers).toFixed(exponent) : null,
+      ltv_estimate: ltvCustomers > 0 ? ltvPayments.div(ltvCustomers).toFixed(exponent) : null,
       ltv_scenario: ltvScenario,
       cohorts_count: actual.cohorts.length,
       capped_cohorts_count: funded.filter((c) => c.capped === true).length,
@@ -105,6 +113,9 @@ export function metricsAsOf(metrics: CompanyMetrics, asOf: MonthIndex): CompanyM
 }
 
 function withOwed(metrics: CompanyMetrics, asOf: MonthIndex): CompanyMetrics {
-  const owed = owedDocument({ monthly_collections: metrics.owed_by_month }, asOf);
+  const owed = owedDocument(
+    { monthly_collections: metrics.owed_by_month, currency: metrics.currency },
+    asOf,
+  );
   return { ...metrics, as_of_month: owed.month, owed_this_month: owed.owed };
 }

@@ -8,6 +8,7 @@ describe('companyMetrics (DOMAIN.md worked example)', () => {
     const metrics = companyMetrics(actual, new Map(), month('2020-02'));
     expect(metrics).toEqual({
       as_of_month: '2020-02-01',
+      currency: 'USD',
       owed_this_month: '420.00',
       owed_by_month: [
         { month: '2020-01-01', amount: '160.00' },
@@ -65,12 +66,20 @@ describe('monthOfInstant', () => {
 
 describe('sumMoney', () => {
   it('sums decimal strings exactly where binary floats would not', () => {
-    expect(sumMoney(['0.10', '0.20'])).toBe('0.30');
-    expect(sumMoney(Array.from({ length: 1_000 }, () => '0.01'))).toBe('10.00');
-    expect(sumMoney(['90071992547409.93', '0.01'])).toBe('90071992547409.94');
+    expect(sumMoney(['0.10', '0.20'], 2)).toBe('0.30');
+    expect(
+      sumMoney(
+        Array.from({ length: 1_000 }, () => '0.01'),
+        2,
+      ),
+    ).toBe('10.00');
+    expect(sumMoney(['90071992547409.93', '0.01'], 2)).toBe('90071992547409.94');
+    expect(sumMoney(['1.005', '2'], 3)).toBe('3.005');
+    expect(sumMoney(['1200', '3'], 0)).toBe('1203');
   });
 
   it('given nothing, then 0.00', () => {
-    expect(sumMoney([])).toBe('0.00');
+    expect(sumMoney([], 2)).toBe('0.00');
+    expect(sumMoney([], 0)).toBe('0');
   });
 });

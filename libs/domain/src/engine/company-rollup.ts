@@ -1,4 +1,5 @@
-import { Dec, formatCentsDecimal } from '../shared/money';
+import { currencyExponent } from '../shared/locale';
+import { formatCentsDecimal, minorUnitsOf } from '../shared/money';
 import { formatMonth, parseMonth, type MonthIndex } from '../shared/month';
 import { type CohortResult } from './cohort-cashflows';
 import {
@@ -28,20 +29,26 @@ export interface CohortEntry {
   readonly breaches: readonly BreachDocument[];
 }
 
-export function cohortEntry(result: CohortResult): CohortEntry {
-  return { cohort: cohortDocument(result), breaches: result.breaches.map(breachDocument) };
+/** A cohort's entry, its amounts in the company's `currency`. */
+export function cohortEntry(result: CohortResult, currency: string): CohortEntry {
+  return {
+    cohort: cohortDocument(result, currencyExponent(currency)),
+    breaches: result.breaches.map(breachDocument),
+  };
 }
 
 /**
  * The company document of one view from its cohorts' entries (any order): cohorts in month
  * order, collected summed by calendar month over funded cohorts, breaches by cohort and
  * period. Exactly `cashflowDocument(computeCompanyCashflows(...))` over the same cohorts:
- * collected amounts are whole cents (a cent-rounded share, or the exact cap remainder), so
- * summing their 2-decimal strings gives the engine's sums to the cent.
+ * collected amounts are whole minor units (a rounded share, or the exact cap remainder), so
+ * summing their strings gives the engine's sums to the minor unit. The entries are in
+ * `currency` (one company's).
  */
 export function rollUpCohortEntries(
   view: CashflowDocument['view'],
   entries: readonly CohortEntry[],
+  currency: string,
 ): CashflowDocument {
   const sorted = [...entries].sort((a, b) =>
     compareMonthKeys(a.cohort.cohort_month, b.cohort.cohort_month),
@@ -55,12 +62,14 @@ export function rollUpCohortEntries(
     sorted.flatMap((entry) => entry.breaches),
     (breach) => [breach.cohort_month, breach.period],
   );
+  const exponent = currencyExponent(currency);
   return {
     view,
+    currency,
     cohorts: sorted.map((entry) => entry.cohort),
     monthly_collections: collections.map(({ month, amount }) => ({
       month,
-      amount: amount.toFixed(2),
+      amount: amount.toFixed(exponent),
     })),
     breaches,
   };
@@ -69,24 +78,27 @@ export function rollUpCohortEntries(
 /** "Owed for month M" as the wire shows it. */
 export interface OwedDocument {
   readonly month: string;
+  readonly currency: string;
   readonly owed: string;
 }
 
 /**
  * Owed for month M from a document's `monthly_collections` (or metrics' `owed_by_month`,
- * the same list): `owedForMonth` over them, "0.00" when nothing falls in M.
+ * the same list): `owedForMonth` over them, zero ("0.00" in USD) when nothing falls in M.
  */
 export function owedDocument(
-  document: Pick<CashflowDocument, 'monthly_collections'>,
+  document: Pick<CashflowDocument, 'monthly_collections' | 'currency'>,
   month: MonthIndex,
 ): OwedDocument {
+  const exponent = currencyExponent(document.currency);
   const monthlyCollections = document.monthly_collections.map((entry) => ({
     month: monthOfDocument(entry.month),
-    amountCents: new Dec(entry.amount).times(100),
+    amountCents: minorUnitsOf(entry.amount, exponent),
   }));
   return {
     month: formatMonth(month),
-    owed: formatCentsDecimal(owedForMonth({ monthlyCollections }, month)),
+    currency: document.currency,
+    owed: formatCentsDecimal(owedForMonth({ monthlyCollections }, month), exponent),
   };
 }
 

@@ -88,18 +88,19 @@ describe('rollUpCohortEntries', () => {
         const months = shownCohortMonths(terms, totals.keys());
         if (reverse) months.reverse();
         const entries = months.map((m) =>
-          cohortEntry(computeCohort(totals.get(m), m, index.forCohort(m), view)),
+          cohortEntry(computeCohort(totals.get(m), m, index.forCohort(m), view), 'USD'),
         );
-        const expected = cashflowDocument(computeCompanyCashflows(totals, terms, view));
-        expect(rollUpCohortEntries(view.kind, entries)).toEqual(expected);
+        const expected = cashflowDocument(computeCompanyCashflows(totals, terms, view), 'USD');
+        expect(rollUpCohortEntries(view.kind, entries, 'USD')).toEqual(expected);
       }),
       { numRuns: 80 },
     );
   });
 
   it('given no cohorts, then the document is empty', () => {
-    expect(rollUpCohortEntries('actual', [])).toEqual({
+    expect(rollUpCohortEntries('actual', [], 'USD')).toEqual({
       view: 'actual',
+      currency: 'USD',
       cohorts: [],
       monthly_collections: [],
       breaches: [],
@@ -109,17 +110,27 @@ describe('rollUpCohortEntries', () => {
 
 describe('owedDocument', () => {
   const document = {
+    currency: 'USD',
     monthly_collections: [{ month: '2020-02-01', amount: '420.00' }],
   } as unknown as CashflowDocument;
 
   it('given a month with collections, then owed is the month’s collections; given none, 0.00', () => {
-    expect(owedDocument(document, 2020 * 12 + 1)).toEqual({ month: '2020-02-01', owed: '420.00' });
-    expect(owedDocument(document, 2020 * 12 + 2)).toEqual({ month: '2020-03-01', owed: '0.00' });
+    expect(owedDocument(document, 2020 * 12 + 1)).toEqual({
+      month: '2020-02-01',
+      currency: 'USD',
+      owed: '420.00',
+    });
+    expect(owedDocument(document, 2020 * 12 + 2)).toEqual({
+      month: '2020-03-01',
+      currency: 'USD',
+      owed: '0.00',
+    });
   });
 
   it('given the worked example, then owed for 2020-02 is 420 (DOMAIN.md)', () => {
     expect(owedDocument(workedDocument(), month('2020-02'))).toEqual({
       month: '2020-02-01',
+      currency: 'USD',
       owed: '420.00',
     });
   });
@@ -128,9 +139,11 @@ describe('owedDocument', () => {
     fc.assert(
       fc.property(paymentsArb, termsArb, viewArb, (raw, terms, view) => {
         const report = computeCompanyCashflows(totalsOf(raw), terms, view);
-        const document = cashflowDocument(report);
+        const document = cashflowDocument(report, 'USD');
         for (let m = FIRST - 1; m <= FIRST + 18 + 36; m++) {
-          expect(owedDocument(document, m).owed).toBe(formatCentsDecimal(owedForMonth(report, m)));
+          expect(owedDocument(document, m).owed).toBe(
+            formatCentsDecimal(owedForMonth(report, m), 2),
+          );
         }
       }),
       { numRuns: 40 },
@@ -138,7 +151,7 @@ describe('owedDocument', () => {
   });
 
   it('given a month that is not YYYY-MM-01, then it refuses the document', () => {
-    const bad = { monthly_collections: [{ month: 'Feb 2020', amount: '1.00' }] };
+    const bad = { currency: 'USD', monthly_collections: [{ month: 'Feb 2020', amount: '1.00' }] };
     expect(() => owedDocument(bad, 2020 * 12)).toThrow(RangeError);
   });
 });

@@ -79,7 +79,7 @@ const toNet = (payments: readonly RawPayment[]): NetPayment[] =>
     netCents: p.cents,
   }));
 const run = (payments: readonly RawPayment[], terms: CompanyTerms, view: CashflowView) =>
-  cashflowDocument(computeCompanyCashflows(buildCohortTotals(toNet(payments)), terms, view));
+  cashflowDocument(computeCompanyCashflows(buildCohortTotals(toNet(payments)), terms, view), 'USD');
 const cents = (text: string) => new Dec(text).mul(100);
 
 describe('engine invariants (property-based)', () => {

@@ -5,13 +5,15 @@ import {
   formatTermRatio,
   type Dec,
 } from '../shared/money';
+import { currencyExponent } from '../shared/locale';
 import { formatMonth } from '../shared/month';
 import { type Breach, type CohortResult, type PeriodResult } from './cohort-cashflows';
 import { type CashflowReport } from './company-cashflows';
 
 /**
  * The wire form of a cashflow report: the JSON document the CLI prints and the gateway
- * serves. snake_case, months as YYYY-MM-01, money as strings with 2 decimals (half-up),
+ * serves. snake_case, months as YYYY-MM-01, money as strings with the currency's decimals
+ * (its ISO 4217 exponent; half-up) and the currency named once on the company document,
  * computed ratios with 6 decimals, contractual ratios as entered, null where undefined.
  */
 export interface PeriodDocument {
@@ -58,20 +60,22 @@ export interface BreachDocument {
 
 export interface CashflowDocument {
   readonly view: 'actual' | 'predicted';
+  /** ISO 4217: every amount of the document is in it. */
+  readonly currency: string;
   readonly cohorts: readonly CohortDocument[];
   readonly monthly_collections: readonly { readonly month: string; readonly amount: string }[];
   readonly breaches: readonly BreachDocument[];
 }
 
-const money = (cents: Dec | null): string | null =>
-  cents === null ? null : formatCentsDecimal(cents);
 const ratio = (value: Dec | null): string | null => (value === null ? null : formatRatio(value));
 
-function periodDocument(period: PeriodResult): PeriodDocument {
+function periodDocument(period: PeriodResult, exponent: number): PeriodDocument {
+  const money = (cents: Dec | null) =>
+    cents === null ? null : formatCentsDecimal(cents, exponent);
   return {
     period: period.period,
     month: formatMonth(period.month),
-    payment: formatCentsDecimal(period.paymentCents),
+    payment: formatCentsDecimal(period.paymentCents, exponent),
     predicted: period.predicted,
     threshold_failed: period.thresholdFailed,
     share_applied: period.shareApplied === null ? null : formatTermRatio(period.shareApplied),
@@ -80,26 +84,27 @@ function periodDocument(period: PeriodResult): PeriodDocument {
   };
 }
 
-export function cohortDocument(cohort: CohortResult): CohortDocument {
+/** A cohort's document, its amounts with `exponent` decimals (the company's currency). */
+export function cohortDocument(cohort: CohortResult, exponent: number): CohortDocument {
   const trade = cohort.trade;
+  const money = (cents: Dec | null) =>
+    cents === null ? null : formatCentsDecimal(cents, exponent);
+  const whole = (cents: number | null) => (cents === null ? null : formatCents(cents, exponent));
   return {
     cohort_month: formatMonth(cohort.cohortMonth),
-    planned_spend: cohort.spend ? formatCents(cohort.spend.plannedCents) : null,
-    actual_spend:
-      cohort.spend && cohort.spend.actualCents !== null
-        ? formatCents(cohort.spend.actualCents)
-        : null,
-    spend: cohort.effectiveSpendCents === null ? null : formatCents(cohort.effectiveSpendCents),
+    planned_spend: whole(cohort.spend?.plannedCents ?? null),
+    actual_spend: whole(cohort.spend?.actualCents ?? null),
+    spend: whole(cohort.effectiveSpendCents),
     customer_count: cohort.customerCount,
     funded: trade !== undefined,
     ...(trade && {
       sharing_percentage: formatTermRatio(trade.sharingPercentage),
-      cash_cap: formatCents(trade.cashCapCents),
+      cash_cap: formatCents(trade.cashCapCents, exponent),
     }),
     investment: money(cohort.investmentCents),
     last_actual_period: cohort.lastActualPeriod,
-    periods: cohort.periods.map(periodDocument),
-    cumulative_payment: formatCentsDecimal(cohort.cumulativePaymentCents),
+    periods: cohort.periods.map((period) => periodDocument(period, exponent)),
+    cumulative_payment: formatCentsDecimal(cohort.cumulativePaymentCents, exponent),
     cumulative_collected: money(cohort.cumulativeCollectedCents),
     capped: cohort.capped,
     moic: ratio(cohort.moic),
@@ -121,13 +126,16 @@ export function breachDocument(breach: Breach): BreachDocument {
   };
 }
 
-export function cashflowDocument(report: CashflowReport): CashflowDocument {
+/** The company document of a report, in the company's `currency`. */
+export function cashflowDocument(report: CashflowReport, currency: string): CashflowDocument {
+  const exponent = currencyExponent(currency);
   return {
     view: report.view.kind,
-    cohorts: report.cohorts.map(cohortDocument),
+    currency,
+    cohorts: report.cohorts.map((cohort) => cohortDocument(cohort, exponent)),
     monthly_collections: report.monthlyCollections.map((entry) => ({
       month: formatMonth(entry.month),
-      amount: formatCentsDecimal(entry.amountCents),
+      amount: formatCentsDecimal(entry.amountCents, exponent),
     })),
     breaches: report.breaches.map(breachDocument),
   };

@@ -1,4 +1,4 @@
-import { Dec } from '../shared/money';
+import { Dec, parseMoney } from '../shared/money';
 import { parseMonth, type MonthIndex } from '../shared/month';
 import { buildCohortTotals, type CohortTotals, type NetPayment } from './cohort-totals';
 import { computeCompanyCashflows } from './company-cashflows';
@@ -12,7 +12,12 @@ export const month = (text: string): MonthIndex => {
   return parsed;
 };
 
-export const cents = (amount: string): number => Math.round(Number(amount) * 100);
+/** USD minor units of an amount written in dollars ("12.5" → 1250), exactly. */
+export const cents = (amount: string): number => {
+  const parsed = parseMoney(amount, 2);
+  if ('error' in parsed) throw new Error(`bad amount ${amount}: ${parsed.error}`);
+  return parsed.cents;
+};
 
 export function totalsOf(
   cohort: string,
@@ -97,4 +102,7 @@ export const WORKED_BEST: CashflowView = {
 };
 
 export const workedDocument = (view: CashflowView = { kind: 'actual' }): CashflowDocument =>
-  cashflowDocument(computeCompanyCashflows(buildCohortTotals(workedPayments), workedTerms, view));
+  cashflowDocument(
+    computeCompanyCashflows(buildCohortTotals(workedPayments), workedTerms, view),
+    'USD',
+  );

@@ -8,7 +8,10 @@ const terms = workedTerms;
 
 describe('DOMAIN.md worked example', () => {
   const totals = buildCohortTotals(workedPayments);
-  const actual = cashflowDocument(computeCompanyCashflows(totals, terms, { kind: 'actual' }));
+  const actual = cashflowDocument(
+    computeCompanyCashflows(totals, terms, { kind: 'actual' }),
+    'USD',
+  );
   const cohort = (m: string) => actual.cohorts.find((c) => c.cohort_month === `${m}-01`)!;
 
   it('builds the cohort table', () => {
@@ -63,7 +66,7 @@ describe('DOMAIN.md worked example', () => {
       horizon: 36,
       assumptions: { m0: new Dec('0.4'), churn: new Dec('0.1') },
     };
-    const predicted = cashflowDocument(computeCompanyCashflows(totals, terms, view));
+    const predicted = cashflowDocument(computeCompanyCashflows(totals, terms, view), 'USD');
     const jan = predicted.cohorts.find((c) => c.cohort_month === '2020-01-01')!;
     const apr = predicted.cohorts.find((c) => c.cohort_month === '2020-04-01')!;
     expect(jan.periods).toHaveLength(36);

@@ -15,6 +15,11 @@ export type PaymentRecorded = Event<
     customer_id: string;
     payment_date: string;
     amount: string;
+    /**
+     * The company's currency (ISO 4217): every amount of this payment's stream is in it.
+     * Absent in payments recorded before companies had currencies: those are USD.
+     */
+    currency?: string;
     source: PaymentSource;
     /** Where the payment came from: a Stripe object id, a file name and row, … */
     source_ref?: string;

@@ -43,7 +43,7 @@ const paymentRecordedV1ToV2: Upcaster = (data) => {
     payment_id: requireString(data, 'payment_id', 'PaymentRecorded v1'),
     customer_id: requireString(data, 'customer_id', 'PaymentRecorded v1'),
     payment_date: requireString(data, 'payment_date', 'PaymentRecorded v1'),
-    amount: formatCents(cents),
+    amount: formatCents(cents, 2), // v1 predates currencies: USD, 2 decimals
     source: 'api',
   };
 };

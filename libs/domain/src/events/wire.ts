@@ -12,7 +12,7 @@ import {
   sharingPercentageField,
 } from '../inputs/fields';
 import { isCurrency, isTimeZone } from '../shared/locale';
-import { type Cents, type Dec, parseDecimal, parseMoney } from '../shared/money';
+import { type Cents, type Dec, parseDecimal, storedMinorUnits } from '../shared/money';
 import { type MonthIndex, parseMonth } from '../shared/month';
 import { ValidationError, type ValidationIssue } from './errors';
 import { EventSchemaError } from './schema';
@@ -53,9 +53,17 @@ function fromText<T>(raw: unknown, rule: (text: string | undefined) => FieldResu
   return typeof raw === 'string' ? rule(raw) : fail('must be a string');
 }
 
-/** An amount ≥ 0 (or > 0) with at most 2 decimals, as exact cents. */
-export function money(raw: unknown, sign: 'non-negative' | 'positive'): Parsed<Cents> {
-  return fromText(raw, sign === 'positive' ? positiveAmountField : amountField);
+/**
+ * An amount ≥ 0 (or > 0) with at most `exponent` decimals (the currency's), as exact minor
+ * units.
+ */
+export function money(
+  raw: unknown,
+  sign: 'non-negative' | 'positive',
+  exponent: number,
+): Parsed<Cents> {
+  const rule = sign === 'positive' ? positiveAmountField : amountField;
+  return fromText(raw, (text) => rule(text, exponent));
 }
 
 /** `YYYY-MM-01`, `YYYY-MM`, or any real date of the month. */
@@ -127,10 +135,11 @@ export function optional<T>(
 // Reading stored payloads back (evolve). They were written by the deciders in canonical form,
 // so a failure here means a corrupt log, not bad input.
 
+/** A stored amount (canonical, see `storedMinorUnits`) in minor units. */
 export function storedCents(amount: string): Cents {
-  const parsed = parseMoney(amount);
-  if ('error' in parsed) throw new EventSchemaError(`stored amount '${amount}': ${parsed.error}`);
-  return parsed.cents;
+  const cents = storedMinorUnits(amount);
+  if (cents === null) throw new EventSchemaError(`stored amount '${amount}' is malformed`);
+  return cents;
 }
 
 export function storedMonth(text: string): MonthIndex {

@@ -23,7 +23,7 @@ import {
 describe('validateFields', () => {
   it('returns the parsed values when every field is valid', () => {
     expect(
-      validateFields({ cash_cap: money('500', 'positive'), name: text(' Acme ', 10) }),
+      validateFields({ cash_cap: money('500', 'positive', 2), name: text(' Acme ', 10) }),
     ).toEqual({ cash_cap: 50000, name: 'Acme' });
   });
 
@@ -31,7 +31,7 @@ describe('validateFields', () => {
     const error = thrownBy(() =>
       validateFields({
         cohort_month: month('2020-13'),
-        cash_cap: money('0', 'positive'),
+        cash_cap: money('0', 'positive', 2),
         name: text('ok', 10),
       }),
     );
@@ -48,26 +48,60 @@ describe('validateFields', () => {
 
 describe('field parsers', () => {
   it('money: cents from up to 2 decimals; refuses negatives, 3 decimals, junk, unsafe sizes', () => {
-    expect(money('12.5', 'non-negative')).toEqual({ ok: true, value: 1250 });
-    expect(money('0', 'non-negative')).toEqual({ ok: true, value: 0 });
-    expect(money('0', 'positive')).toEqual({ ok: false, reason: 'must be greater than 0' });
-    expect(money('-1', 'non-negative')).toEqual({ ok: false, reason: 'must not be negative' });
-    expect(money('1.005', 'non-negative')).toEqual({
+    expect(money('12.5', 'non-negative', 2)).toEqual({ ok: true, value: 1250 });
+    expect(money('0', 'non-negative', 2)).toEqual({ ok: true, value: 0 });
+    expect(money('0', 'positive', 2)).toEqual({ ok: false, reason: 'must be greater than 0' });
+    expect(money('-1', 'non-negative', 2)).toEqual({ ok: false, reason: 'must not be negative' });
+    expect(money('1.005', 'non-negative', 2)).toEqual({
       ok: false,
       reason: 'must have at most 2 decimals',
     });
-    expect(money('1e3', 'non-negative').ok).toBe(false);
-    expect(money(12.5, 'non-negative').ok).toBe(false);
-    expect(money('999999999999999.99', 'non-negative')).toEqual({
+    expect(money('1e3', 'non-negative', 2).ok).toBe(false);
+    expect(money(12.5, 'non-negative', 2).ok).toBe(false);
+    expect(money('999999999999999.99', 'non-negative', 2)).toEqual({
       ok: false,
       reason: 'is too large',
     });
     // 13 integer digits at most: every amount's cents stay exact in a JS number.
-    expect(money('99999999999999.99', 'non-negative')).toEqual({
+    expect(money('99999999999999.99', 'non-negative', 2)).toEqual({
       ok: false,
       reason: 'is too large',
     });
-    expect(money('9999999999999.99', 'non-negative')).toEqual({ ok: true, value: 999999999999999 });
+    expect(money('9999999999999.99', 'non-negative', 2)).toEqual({
+      ok: true,
+      value: 999999999999999,
+    });
+  });
+
+  it("money: at most the currency's decimals, in its minor units (JPY 0, KWD 3)", () => {
+    expect(money('1200', 'non-negative', 0)).toEqual({ ok: true, value: 1200 });
+    expect(money('1200.5', 'non-negative', 0)).toEqual({
+      ok: false,
+      reason: 'must be a whole amount',
+    });
+    expect(money('12.345', 'non-negative', 3)).toEqual({ ok: true, value: 12345 });
+    expect(money('12.3', 'non-negative', 3)).toEqual({ ok: true, value: 12300 });
+    expect(money('12.3456', 'non-negative', 3)).toEqual({
+      ok: false,
+      reason: 'must have at most 3 decimals',
+    });
+    // 15 digits of minor units at most, whatever the exponent.
+    expect(money('999999999999999', 'non-negative', 0)).toEqual({
+      ok: true,
+      value: 999999999999999,
+    });
+    expect(money('1000000000000000', 'non-negative', 0)).toEqual({
+      ok: false,
+      reason: 'is too large',
+    });
+    expect(money('999999999999.999', 'non-negative', 3)).toEqual({
+      ok: true,
+      value: 999999999999999,
+    });
+    expect(money('1000000000000.000', 'non-negative', 3)).toEqual({
+      ok: false,
+      reason: 'is too large',
+    });
   });
 
   it('month: YYYY-MM-01, YYYY-MM, or any real date of the month', () => {

@@ -54,6 +54,7 @@ export type PaymentIdDeriver = (row: PaymentRow, occurrence: number) => string;
 export function assembleDataset(
   rows: DatasetRows,
   derivePaymentId: PaymentIdDeriver,
+  exponent: number,
 ): Dataset | { issues: DatasetIssue[] } {
   const issues: DatasetIssue[] = [];
   const unique = <T>(
@@ -144,7 +145,7 @@ export function assembleDataset(
     }
     const refunded = payment.refundedCents + value.amountCents;
     if (refunded > payment.amountCents) {
-      const remaining = formatCents(payment.amountCents - payment.refundedCents);
+      const remaining = formatCents(payment.amountCents - payment.refundedCents, exponent);
       issues.push({
         file: 'refunds',
         row,

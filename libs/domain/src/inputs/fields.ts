@@ -28,16 +28,19 @@ export function currencyField(raw: string | undefined): FieldResult<string> {
   return isCurrency(text) ? ok(text) : fail('must be an ISO 4217 currency code such as USD');
 }
 
-/** A non-negative amount with at most 2 decimals, in cents. */
-export function amountField(raw: string | undefined): FieldResult<Cents> {
+/**
+ * A non-negative amount with at most `exponent` decimals (the currency's ISO 4217 exponent),
+ * in minor units.
+ */
+export function amountField(raw: string | undefined, exponent: number): FieldResult<Cents> {
   if (raw === undefined || raw.trim() === '') return fail('is required');
-  const parsed = parseMoney(raw);
+  const parsed = parseMoney(raw, exponent);
   return 'error' in parsed ? fail(parsed.error) : ok(parsed.cents);
 }
 
 /** A strictly positive amount (cash cap, refund). */
-export function positiveAmountField(raw: string | undefined): FieldResult<Cents> {
-  const amount = amountField(raw);
+export function positiveAmountField(raw: string | undefined, exponent: number): FieldResult<Cents> {
+  const amount = amountField(raw, exponent);
   if (amount.ok && amount.value === 0) return fail('must be greater than 0');
   return amount;
 }

@@ -91,7 +91,8 @@ export interface PaymentRow {
   readonly currency: string | null;
 }
 
-export const paymentTable: TableSpec<PaymentRow> = {
+/** Amounts with at most `exponent` decimals (the company's currency). */
+export const paymentTable = (exponent: number): TableSpec<PaymentRow> => ({
   columns: [
     { name: 'customer_id' },
     { name: 'payment_date' },
@@ -105,7 +106,7 @@ export const paymentTable: TableSpec<PaymentRow> = {
     const paymentId = row.optional('payment_id', (raw) => requiredText(raw, 100));
     const customerId = row.read('customer_id', (raw) => requiredText(raw));
     const date = row.read('payment_date', dateField);
-    const amountCents = row.read('amount', amountField);
+    const amountCents = row.read('amount', (raw) => amountField(raw, exponent));
     return row.done(() => ({
       paymentId: paymentId ?? null,
       customerId: customerId!,
@@ -115,7 +116,7 @@ export const paymentTable: TableSpec<PaymentRow> = {
       currency: currency ?? null,
     }));
   },
-};
+});
 
 export interface SpendRow {
   readonly cohortMonth: MonthIndex;
@@ -123,7 +124,8 @@ export interface SpendRow {
   readonly actualCents: Cents | null;
 }
 
-export const spendTable: TableSpec<SpendRow> = {
+/** Amounts with at most `exponent` decimals (the company's currency). */
+export const spendTable = (exponent: number): TableSpec<SpendRow> => ({
   columns: [
     { name: 'cohort_month', aliases: ['cohort'] },
     { name: 'spend', aliases: ['planned_spend'] },
@@ -132,15 +134,15 @@ export const spendTable: TableSpec<SpendRow> = {
   parseRow(get) {
     const row = new RowReader(get);
     const cohortMonth = row.read('cohort_month', monthField);
-    const plannedCents = row.read('spend', amountField);
-    const actualCents = row.optional('actual_spend', amountField);
+    const plannedCents = row.read('spend', (raw) => amountField(raw, exponent));
+    const actualCents = row.optional('actual_spend', (raw) => amountField(raw, exponent));
     return row.done(() => ({
       cohortMonth: cohortMonth!,
       plannedCents: plannedCents!,
       actualCents: actualCents ?? null,
     }));
   },
-};
+});
 
 export interface TradeRow {
   readonly cohortMonth: MonthIndex;
@@ -148,7 +150,8 @@ export interface TradeRow {
   readonly cashCapCents: Cents;
 }
 
-export const tradeTable: TableSpec<TradeRow> = {
+/** Amounts with at most `exponent` decimals (the company's currency). */
+export const tradeTable = (exponent: number): TableSpec<TradeRow> => ({
   columns: [
     { name: 'cohort_month', aliases: ['cohort_start_at', 'cohort'] },
     { name: 'sharing_percentage' },
@@ -158,14 +161,14 @@ export const tradeTable: TableSpec<TradeRow> = {
     const row = new RowReader(get);
     const cohortMonth = row.read('cohort_month', monthField);
     const sharingPercentage = row.read('sharing_percentage', sharingPercentageField);
-    const cashCapCents = row.read('cash_cap', positiveAmountField);
+    const cashCapCents = row.read('cash_cap', (raw) => positiveAmountField(raw, exponent));
     return row.done(() => ({
       cohortMonth: cohortMonth!,
       sharingPercentage: sharingPercentage!,
       cashCapCents: cashCapCents!,
     }));
   },
-};
+});
 
 export interface ThresholdRow {
   readonly paymentPeriod: number;
@@ -212,12 +215,13 @@ export interface RefundRow {
   readonly amountCents: Cents;
 }
 
-export const refundTable: TableSpec<RefundRow> = {
+/** Amounts with at most `exponent` decimals (the company's currency). */
+export const refundTable = (exponent: number): TableSpec<RefundRow> => ({
   columns: [{ name: 'payment_id' }, { name: 'amount' }],
   parseRow(get) {
     const row = new RowReader(get);
     const paymentId = row.read('payment_id', (raw) => requiredText(raw, 100));
-    const amountCents = row.read('amount', positiveAmountField);
+    const amountCents = row.read('amount', (raw) => positiveAmountField(raw, exponent));
     return row.done(() => ({ paymentId: paymentId!, amountCents: amountCents! }));
   },
-};
+});

@@ -14,6 +14,8 @@ export type RecordPayment = Command<
     customer_id: string;
     payment_date: string;
     amount: string;
+    /** The company's currency: the amount is read at its scale; must match a recorded one. */
+    currency: string;
     source: PaymentSource;
     source_ref?: string;
     /** See PaymentRecorded.provisional. */

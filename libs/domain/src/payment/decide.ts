@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, RuleViolationError } from '../events/erro
 import { PAYMENT_SOURCES, type PaymentEvent } from '../events/payment-events';
 import {
   calendarDate,
+  currency,
   entityId,
   money,
   oneOf,
@@ -9,6 +10,7 @@ import {
   text,
   validateFields,
 } from '../events/wire';
+import { currencyExponent } from '../shared/locale';
 import { type Cents, formatCents } from '../shared/money';
 import {
   type CorrectPayment,
@@ -36,26 +38,42 @@ interface RawPaymentFields {
 
 /**
  * DOMAIN.md's payment rules: customer id non-empty (trimmed, ≤ 200 characters), a real date,
- * amount ≥ 0 with at most 2 decimals. Spread into `validateFields` with further fields.
+ * amount ≥ 0 with at most the currency's decimals (`exponent`). Spread into `validateFields`
+ * with further fields.
  */
-function paymentFieldParsers(raw: RawPaymentFields) {
+function paymentFieldParsers(raw: RawPaymentFields, exponent: number) {
   return {
     customer_id: text(raw.customer_id, CUSTOMER_ID_MAX),
     payment_date: calendarDate(raw.payment_date),
-    amount: money(raw.amount, 'non-negative'),
+    amount: money(raw.amount, 'non-negative', exponent),
   };
+}
+
+/** Digits of the payment's minor unit: its amounts are parsed and stored at that scale. */
+const exponentOf = (payment: RecordedPayment): number => currencyExponent(payment.currency);
+
+/**
+ * The payment a command (other than RecordPayment) is about, before its amounts are read:
+ * they are read in its currency. Validates the id first.
+ */
+function paymentOf(state: PaymentState, rawPaymentId: unknown): RecordedPayment {
+  const { payment_id } = validateFields({ payment_id: entityId(rawPaymentId) });
+  return requirePayment(state, payment_id);
 }
 
 /**
  * The same validation as RecordPayment, for an importer that must check a row (and derive its
  * id from the normalised values) before it has a command.
  */
-export function parsePaymentFields(raw: RawPaymentFields): {
+export function parsePaymentFields(
+  raw: RawPaymentFields,
+  exponent: number,
+): {
   customer_id: string;
   payment_date: string;
   amount: Cents;
 } {
-  return validateFields(paymentFieldParsers(raw));
+  return validateFields(paymentFieldParsers(raw, exponent));
 }
 
 /**
@@ -99,9 +117,11 @@ function requireNotVoided(payment: RecordedPayment, action: string): void {
  * charge, dated by the charge, whichever of the processor's events arrive in whatever order.
  */
 function recordPayment(command: RecordPayment, state: PaymentState): PaymentEvent[] {
+  const { currency: code } = validateFields({ currency: currency(command.data.currency) });
+  const exponent = currencyExponent(code);
   const input = validateFields({
     payment_id: entityId(command.data.payment_id),
-    ...paymentFieldParsers(command.data),
+    ...paymentFieldParsers(command.data, exponent),
     source: oneOf(command.data.source, PAYMENT_SOURCES),
     source_ref: optional(command.data.source_ref, (raw) => text(raw, SOURCE_REF_MAX)),
   });
@@ -113,11 +133,18 @@ function recordPayment(command: RecordPayment, state: PaymentState): PaymentEven
   };
   if (state.exists) {
     const payment = requirePayment(state, input.payment_id);
+    if (payment.currency !== code) {
+      throw new ConflictError(
+        'payment',
+        { payment_id: input.payment_id },
+        `already recorded in ${payment.currency}, not ${code}`,
+      );
+    }
     if (sameFacts(payment.original, facts) || sameFacts(payment, facts) || provisional) return [];
     if (payment.provisional && !payment.voided) {
       requireCoversDeductions(payment, input.amount);
       const { payment_id, customer_id, payment_date } = input;
-      const amount = formatCents(input.amount);
+      const amount = formatCents(input.amount, exponent);
       return [
         { type: 'PaymentCorrected', data: { payment_id, customer_id, payment_date, amount } },
       ];
@@ -132,7 +159,8 @@ function recordPayment(command: RecordPayment, state: PaymentState): PaymentEven
     payment_id: input.payment_id,
     customer_id: input.customer_id,
     payment_date: input.payment_date,
-    amount: formatCents(input.amount),
+    amount: formatCents(input.amount, exponent),
+    currency: code,
     source: input.source,
     ...(input.source_ref === undefined ? {} : { source_ref: input.source_ref }),
     ...(provisional ? { provisional: true as const } : {}),
@@ -144,9 +172,10 @@ function recordPayment(command: RecordPayment, state: PaymentState): PaymentEven
 function requireCoversDeductions(payment: RecordedPayment, amount: number): void {
   const deducted = payment.refundedCents + payment.disputedCents;
   if (amount < deducted) {
+    const format = (cents: Cents) => formatCents(cents, exponentOf(payment));
     throw new RuleViolationError(
       'correction_below_refunds',
-      `amount ${formatCents(amount)} is less than the ${formatCents(deducted)} already ` +
+      `amount ${format(amount)} is less than the ${format(deducted)} already ` +
         'refunded or withdrawn by chargebacks',
     );
   }
@@ -156,12 +185,13 @@ function requireCoversDeductions(payment: RecordedPayment, amount: number): void
 function requireRefundFits(payment: RecordedPayment, addedCents: number): void {
   const net = netCentsOf(payment);
   if (addedCents > net) {
+    const format = (cents: Cents) => formatCents(cents, exponentOf(payment));
     throw new RuleViolationError(
       'refund_exceeds_payment',
-      `refunds would total ${formatCents(payment.refundedCents + addedCents)}, more than the ` +
-        `payment's ${formatCents(payment.amountCents)}` +
+      `refunds would total ${format(payment.refundedCents + addedCents)}, more than the ` +
+        `payment's ${format(payment.amountCents)}` +
         (payment.disputedCents > 0
-          ? ` less ${formatCents(payment.disputedCents)} withdrawn by chargebacks`
+          ? ` less ${format(payment.disputedCents)} withdrawn by chargebacks`
           : ''),
     );
   }
@@ -169,12 +199,13 @@ function requireRefundFits(payment: RecordedPayment, addedCents: number): void {
 
 /** A repeated refund id is a re-delivery: [] with the same amount, a conflict otherwise. */
 function refundPayment(command: RefundPayment, state: PaymentState): PaymentEvent[] {
+  const payment = paymentOf(state, command.data.payment_id);
+  const exponent = exponentOf(payment);
   const input = validateFields({
     payment_id: entityId(command.data.payment_id),
     refund_id: entityId(command.data.refund_id),
-    amount: money(command.data.amount, 'positive'),
+    amount: money(command.data.amount, 'positive', exponent),
   });
-  const payment = requirePayment(state, input.payment_id);
   const earlier = payment.refunds.get(input.refund_id);
   if (earlier !== undefined) {
     // A refund reversed before its creation arrived (or since) stays reversed.
@@ -188,8 +219,8 @@ function refundPayment(command: RefundPayment, state: PaymentState): PaymentEven
   requireRefundFits(payment, input.amount - covered);
   const data = {
     ...input,
-    amount: formatCents(input.amount),
-    ...(covered > 0 ? { covered: formatCents(covered) } : {}),
+    amount: formatCents(input.amount, exponent),
+    ...(covered > 0 ? { covered: formatCents(covered, exponent) } : {}),
   };
   return [{ type: 'PaymentRefunded', data }];
 }
@@ -200,19 +231,20 @@ function refundPayment(command: RefundPayment, state: PaymentState): PaymentEven
  * failed refund comes back by its own event, by id).
  */
 function reportRefundedTotal(command: ReportRefundedTotal, state: PaymentState): PaymentEvent[] {
+  const payment = paymentOf(state, command.data.payment_id);
+  const exponent = exponentOf(payment);
   const input = validateFields({
     payment_id: entityId(command.data.payment_id),
-    refunded_total: money(command.data.refunded_total, 'non-negative'),
+    refunded_total: money(command.data.refunded_total, 'non-negative', exponent),
   });
-  const payment = requirePayment(state, input.payment_id);
   const rise = input.refunded_total - payment.refundedCents;
   if (rise <= 0) return [];
   requireNotVoided(payment, 'refunded');
   requireRefundFits(payment, rise);
   const data = {
     payment_id: input.payment_id,
-    refund_id: `total:${formatCents(input.refunded_total)}`,
-    amount: formatCents(rise),
+    refund_id: `total:${formatCents(input.refunded_total, exponent)}`,
+    amount: formatCents(rise, exponent),
     unattributed: true as const,
   };
   return [{ type: 'PaymentRefunded', data }];
@@ -225,13 +257,14 @@ function reportRefundedTotal(command: ReportRefundedTotal, state: PaymentState):
  * arriving later, records nothing.
  */
 function reverseRefund(command: ReverseRefund, state: PaymentState): PaymentEvent[] {
+  const payment = paymentOf(state, command.data.payment_id);
+  const exponent = exponentOf(payment);
   const input = validateFields({
     payment_id: entityId(command.data.payment_id),
     refund_id: entityId(command.data.refund_id),
-    amount: money(command.data.amount, 'non-negative'),
+    amount: money(command.data.amount, 'non-negative', exponent),
     reason: text(command.data.reason, REVERSAL_REASON_MAX),
   });
-  const payment = requirePayment(state, input.payment_id);
   const earlier = payment.refunds.get(input.refund_id);
   if (earlier?.reversed === true) return [];
   const base = { payment_id: input.payment_id, refund_id: input.refund_id, reason: input.reason };
@@ -239,7 +272,7 @@ function reverseRefund(command: ReverseRefund, state: PaymentState): PaymentEven
     return [
       {
         type: 'PaymentRefundReversed',
-        data: { ...base, amount: formatCents(earlier.amountCents) },
+        data: { ...base, amount: formatCents(earlier.amountCents, exponent) },
       },
     ];
   }
@@ -249,7 +282,7 @@ function reverseRefund(command: ReverseRefund, state: PaymentState): PaymentEven
       type: 'PaymentRefundReversed',
       data: {
         ...base,
-        amount: formatCents(fromTotal),
+        amount: formatCents(fromTotal, exponent),
         ...(fromTotal > 0 ? { from_total: true as const } : {}),
       },
     },
@@ -260,20 +293,20 @@ function reverseRefund(command: ReverseRefund, state: PaymentState): PaymentEven
  * A chargeback's funds withdrawn, once per dispute (a re-delivery is a no-op): the net drops
  * by the amount, never below 0, so what is recorded is what was applied.
  */
-function disputeInput(command: DisputePayment | ReinstateDispute) {
+function disputeInput(command: DisputePayment | ReinstateDispute, payment: RecordedPayment) {
   return validateFields({
     payment_id: entityId(command.data.payment_id),
     dispute_id: entityId(command.data.dispute_id),
-    amount: money(command.data.amount, 'non-negative'),
+    amount: money(command.data.amount, 'non-negative', exponentOf(payment)),
   });
 }
 
 function disputePayment(command: DisputePayment, state: PaymentState): PaymentEvent[] {
-  const input = disputeInput(command);
-  const payment = requirePayment(state, input.payment_id);
+  const payment = paymentOf(state, command.data.payment_id);
+  const input = disputeInput(command, payment);
   if (payment.disputes.has(input.dispute_id)) return [];
   const applied = Math.min(input.amount, Math.max(0, netCentsOf(payment)));
-  const data = { ...input, amount: formatCents(applied) };
+  const data = { ...input, amount: formatCents(applied, exponentOf(payment)) };
   return [{ type: 'PaymentDisputed', data }];
 }
 
@@ -282,8 +315,8 @@ function disputePayment(command: DisputePayment, state: PaymentState): PaymentEv
  * @throws NotFoundError when no withdrawal of this dispute is recorded (yet).
  */
 function reinstateDispute(command: ReinstateDispute, state: PaymentState): PaymentEvent[] {
-  const input = disputeInput(command);
-  const payment = requirePayment(state, input.payment_id);
+  const payment = paymentOf(state, command.data.payment_id);
+  const input = disputeInput(command, payment);
   const dispute = payment.disputes.get(input.dispute_id);
   if (dispute === undefined) {
     throw new NotFoundError('dispute', {
@@ -293,16 +326,17 @@ function reinstateDispute(command: ReinstateDispute, state: PaymentState): Payme
   }
   if (dispute.reinstatedCents > 0) return [];
   const applied = Math.min(input.amount, dispute.withdrawnCents);
-  const data = { ...input, amount: formatCents(applied) };
+  const data = { ...input, amount: formatCents(applied, exponentOf(payment)) };
   return [{ type: 'PaymentDisputeReinstated', data }];
 }
 
 function correctPayment(command: CorrectPayment, state: PaymentState): PaymentEvent[] {
+  const payment = paymentOf(state, command.data.payment_id);
+  const exponent = exponentOf(payment);
   const input = validateFields({
     payment_id: entityId(command.data.payment_id),
-    ...paymentFieldParsers(command.data),
+    ...paymentFieldParsers(command.data, exponent),
   });
-  const payment = requirePayment(state, input.payment_id);
   requireNotVoided(payment, 'corrected');
   requireCoversDeductions(payment, input.amount);
   const facts = {
@@ -311,7 +345,8 @@ function correctPayment(command: CorrectPayment, state: PaymentState): PaymentEv
     amountCents: input.amount,
   };
   if (sameFacts(payment, facts)) return [];
-  return [{ type: 'PaymentCorrected', data: { ...input, amount: formatCents(input.amount) } }];
+  const amount = formatCents(input.amount, exponent);
+  return [{ type: 'PaymentCorrected', data: { ...input, amount } }];
 }
 
 /** Voiding twice changes nothing, so the second is a no-op. */

@@ -18,6 +18,7 @@ const record: RecordPayment = {
     customer_id: 'c-1',
     payment_date: '2020-01-15',
     amount: '100',
+    currency: 'USD',
     source: 'csv',
     source_ref: 'payments.csv:2',
   },
@@ -29,6 +30,7 @@ const recorded: PaymentEvent = {
     customer_id: 'c-1',
     payment_date: '2020-01-15',
     amount: '100.00',
+    currency: 'USD',
     source: 'csv',
     source_ref: 'payments.csv:2',
   },
@@ -97,6 +99,7 @@ describe('RecordPayment', () => {
           customer_id: '',
           payment_date: '2021-02-29',
           amount: '-1',
+          currency: 'USD',
           source: 'fax' as 'api',
         },
       })
@@ -220,6 +223,60 @@ describe('provisional recordings (a payment intent or invoice before its charge)
       data: { ...recorded.data, payment_date: '2020-02-01', source: 'stripe' },
     };
     given([byCharge]).when(provisional).thenNothing();
+  });
+});
+
+describe("amounts in the company's currency (its ISO 4217 exponent)", () => {
+  const inCurrency = (currency: string, amount: string): RecordPayment => ({
+    ...record,
+    data: { ...record.data, currency, amount },
+  });
+  const recordedIn = (currency: string, amount: string): PaymentEvent => ({
+    type: 'PaymentRecorded',
+    data: { ...recorded.data, currency, amount },
+  });
+
+  it('JPY has no decimals, KWD three: stored with exactly that many', () => {
+    given([])
+      .when(inCurrency('JPY', '1200'))
+      .then([recordedIn('JPY', '1200')]);
+    given([])
+      .when(inCurrency('KWD', '12.5'))
+      .then([recordedIn('KWD', '12.500')]);
+    given([])
+      .when(inCurrency('JPY', '1200.5'))
+      .thenThrows(ValidationError, issuesOf(['amount']));
+    given([])
+      .when(inCurrency('KWD', '1.2345'))
+      .thenThrows(ValidationError, issuesOf(['amount']));
+    given([])
+      .when(inCurrency('usd', '1'))
+      .thenThrows(ValidationError, issuesOf(['currency']));
+  });
+
+  it("a refund is read in the payment's currency", () => {
+    given([recordedIn('KWD', '12.500')])
+      .when({
+        type: 'RefundPayment',
+        data: { payment_id: 'p-1', refund_id: 'r-1', amount: '0.125' },
+      })
+      .then([refunded('r-1', '0.125')]);
+    given([recordedIn('JPY', '1200')])
+      .when({ type: 'RefundPayment', data: { payment_id: 'p-1', refund_id: 'r-1', amount: '0.5' } })
+      .thenThrows(ValidationError, issuesOf(['amount']));
+    given([recordedIn('JPY', '1200')])
+      .when({
+        type: 'RefundPayment',
+        data: { payment_id: 'p-1', refund_id: 'r-1', amount: '1201' },
+      })
+      .thenThrows(RuleViolationError);
+  });
+
+  it('a payment recorded before currencies existed is USD', () => {
+    const { currency: _, ...legacy } = recorded.data as Record<string, unknown>;
+    const old = { type: 'PaymentRecorded', data: legacy } as PaymentEvent;
+    given([old]).when(record).thenNothing();
+    given([old]).when(inCurrency('EUR', '100')).thenThrows(ConflictError);
   });
 });
 
@@ -426,7 +483,7 @@ describe('VoidPayment', () => {
 describe('parsePaymentFields', () => {
   it('normalises a row the way RecordPayment does', () => {
     expect(
-      parsePaymentFields({ customer_id: ' c-1 ', payment_date: '2020-01-15', amount: '12.5' }),
+      parsePaymentFields({ customer_id: ' c-1 ', payment_date: '2020-01-15', amount: '12.5' }, 2),
     ).toEqual({
       customer_id: 'c-1',
       payment_date: '2020-01-15',
@@ -436,7 +493,7 @@ describe('parsePaymentFields', () => {
 
   it('reports every bad field', () => {
     const error = thrownBy(() =>
-      parsePaymentFields({ customer_id: 7, payment_date: 'x', amount: '1' }),
+      parsePaymentFields({ customer_id: 7, payment_date: 'x', amount: '1' }, 2),
     );
     expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual([
       'customer_id',

@@ -1,5 +1,6 @@
 import { type PaymentEvent, type PaymentSource } from '../events/payment-events';
 import { storedCents } from '../events/wire';
+import { DEFAULT_CURRENCY } from '../shared/locale';
 import { type Cents } from '../shared/money';
 
 /** The facts a payment consists of (what a correction replaces). */
@@ -25,6 +26,8 @@ export interface DisputeEntry {
 export interface RecordedPayment extends PaymentFacts {
   readonly exists: true;
   readonly paymentId: string;
+  /** The company's currency (ISO 4217) when recorded: every amount of the stream is in it. */
+  readonly currency: string;
   readonly source: PaymentSource;
   /** The facts came from a related object (PaymentRecorded.provisional), not yet the charge. */
   readonly provisional: boolean;
@@ -96,6 +99,7 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
       return {
         exists: true,
         paymentId: event.data.payment_id,
+        currency: event.data.currency ?? DEFAULT_CURRENCY,
         source: event.data.source,
         provisional: event.data.provisional === true,
         ...facts,

@@ -30,13 +30,21 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** Digits after the decimal point of the currency's minor unit: JPY 0, USD 2, KWD 3. */
+const exponents = new Map<string, number>([['USD', 2]]);
+
+/**
+ * Digits after the decimal point of the currency's minor unit, its ISO 4217 exponent: JPY 0,
+ * USD 2, KWD 3 (what the runtime's CLDR data says; computed once per code, since documents
+ * ask on every format).
+ */
 export function currencyExponent(code: string): number {
-  const digits = new Intl.NumberFormat('en', {
-    style: 'currency',
-    currency: code,
-  }).resolvedOptions().maximumFractionDigits;
-  if (digits === undefined) throw new Error(`no minor unit known for ${code}`);
+  let digits = exponents.get(code);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+      .maximumFractionDigits;
+    if (digits === undefined) throw new Error(`no minor unit known for ${code}`);
+    exponents.set(code, digits);
+  }
   return digits;
 }
 

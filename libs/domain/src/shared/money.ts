@@ -2,7 +2,8 @@ import Decimal from 'decimal.js';
 
 /**
  * Money has two exact representations:
- * - `Cents`: an integer number of minor units, used wherever amounts only add up
+ * - `Cents`: an integer number of minor units of the company's currency (DOMAIN.md: "cents"
+ *   means that minor unit: a cent of USD, a yen, a fils of KWD), used wherever amounts only add up
  *   (payments, refunds, spend, caps, cohort totals). Integers below 2^53 are exact in a
  *   JS number; `assertSafeCents` guards every sum that could approach that bound.
  * - `Dec`: decimal.js, used where fractions arise (shares, predictions, ratios).
@@ -23,26 +24,33 @@ export const Dec = Decimal.clone({
 });
 export type Dec = Decimal;
 
-// 13 integer digits keep every amount's cents below 2^53 (exact in a JS number).
-const MONEY_RE = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
 const DECIMAL_RE = /^-?\d+(?:\.\d+)?$/;
+const AMOUNT_RE = /^(\d+)(?:\.(\d+))?$/;
+/** Digits of an amount in minor units (integer and fraction) that keep it below 2^53. */
+const MAX_DIGITS = 15;
 
 /**
- * Parses a non-negative amount with at most 2 decimals ("12", "12.5", "12.50") to cents.
- * Returns a reason string instead of throwing so that callers can report field and row.
+ * Parses a non-negative amount with at most `exponent` decimals (the ISO 4217 exponent of the
+ * company's currency: 0 for JPY, 2 for USD, 3 for KWD) to minor units: "12.5" with exponent 2
+ * is 1250. At most 15 digits in minor units, so every amount (and the sums guarded by
+ * `assertSafeCents`) stays exact in a JS number. Returns a reason string instead of throwing
+ * so that callers can report field and row.
  */
-export function parseMoney(text: string): { cents: Cents } | { error: string } {
+export function parseMoney(text: string, exponent: number): { cents: Cents } | { error: string } {
   const trimmed = text.trim();
   if (trimmed.startsWith('-')) return { error: 'must not be negative' };
-  const m = MONEY_RE.exec(trimmed);
-  if (!m) {
-    if (/^\d+\.\d{3,}$/.test(trimmed)) return { error: 'must have at most 2 decimals' };
-    if (/^\d{14,}(?:\.\d{1,2})?$/.test(trimmed)) return { error: 'is too large' };
-    return { error: `'${text}' is not a decimal amount` };
+  const m = AMOUNT_RE.exec(trimmed);
+  if (!m) return { error: `'${text}' is not a decimal amount` };
+  const whole = m[1]!.replace(/^0+(?=\d)/, '');
+  const fraction = m[2] ?? '';
+  if (fraction.length > exponent) {
+    return {
+      error: exponent === 0 ? 'must be a whole amount' : `must have at most ${exponent} decimals`,
+    };
   }
-  const whole = Number(m[1]);
-  const fraction = (m[2] ?? '').padEnd(2, '0');
-  return { cents: whole * 100 + Number(fraction) };
+  const digits = whole + fraction.padEnd(exponent, '0');
+  if (whole.length > MAX_DIGITS - exponent) return { error: 'is too large' };
+  return { cents: Number(digits) };
 }
 
 /** Parses a decimal number (ratios, percentages); null when malformed. */
@@ -53,23 +61,45 @@ export function parseDecimal(text: string): Dec | null {
 
 export function assertSafeCents(value: number): Cents {
   if (!Number.isSafeInteger(value)) {
-    throw new RangeError(`amount ${value} cents is beyond exact integer range`);
+    throw new RangeError(`amount ${value} minor units is beyond exact integer range`);
   }
   return value;
 }
 
-/** "1234.50" from 123450 cents. */
-export function formatCents(cents: Cents): string {
-  const negative = cents < 0;
-  const abs = Math.abs(cents);
-  const whole = Math.floor(abs / 100);
-  const fraction = String(abs % 100).padStart(2, '0');
-  return `${negative ? '-' : ''}${whole}.${fraction}`;
+/**
+ * Minor units as the amount with exactly `exponent` decimals: 123450 is "1234.50" in USD,
+ * "123450" in JPY, "123.450" in KWD. This is also the canonical form stored in events (see
+ * `storedMinorUnits`).
+ */
+export function formatCents(cents: Cents, exponent: number): string {
+  const digits = String(Math.abs(cents)).padStart(exponent + 1, '0');
+  const sign = cents < 0 ? '-' : '';
+  if (exponent === 0) return sign + digits;
+  const point = digits.length - exponent;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-/** A cents-denominated decimal (possibly fractional cents) as money with 2 decimals, half-up. */
-export function formatCentsDecimal(cents: Dec): string {
-  return cents.div(100).toFixed(2);
+/** Minor units as a decimal (possibly fractional) → money with `exponent` decimals, half-up. */
+export function formatCentsDecimal(cents: Dec, exponent: number): string {
+  return cents.div(new Dec(10).pow(exponent)).toFixed(exponent);
+}
+
+/** A money string of a document ("12.34" in USD) → its minor units (a Dec, to add up). */
+export function minorUnitsOf(amount: string, exponent: number): Dec {
+  return new Dec(amount).times(new Dec(10).pow(exponent));
+}
+
+/**
+ * Reads an amount stored in an event. Events store amounts in canonical form, written by
+ * `formatCents` with exactly the currency's exponent of decimals ("1234.50" USD, "1200"
+ * JPY, "12.345" KWD), so the minor units are the digits with the point removed, whatever
+ * the currency: a payment stream can be read without knowing its company.
+ */
+export function storedMinorUnits(amount: string): Cents | null {
+  const m = AMOUNT_RE.exec(amount);
+  if (!m) return null;
+  const value = Number(m[1]! + (m[2] ?? ''));
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 /** round_cents of DOMAIN.md, in cents space: half-up to a whole cent. */

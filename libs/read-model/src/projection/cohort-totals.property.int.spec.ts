@@ -119,7 +119,7 @@ class PaymentHistory {
           data: {
             payment_id: payment.paymentId,
             refund_id: `r${this.events.length}`,
-            amount: formatCents(amount),
+            amount: formatCents(amount, 2),
           },
         };
       }
@@ -132,7 +132,7 @@ class PaymentHistory {
             payment_id: payment.paymentId,
             customer_id: customerId(next.customer),
             payment_date: dateOf(next.month, next.day),
-            amount: formatCents(Math.max(next.cents, payment.refundedCents)),
+            amount: formatCents(Math.max(next.cents, payment.refundedCents), 2),
           },
         };
       }
@@ -152,7 +152,8 @@ class PaymentHistory {
         payment_id: `p${this.states.size}`,
         customer_id: customerId(customer),
         payment_date: paymentDate,
-        amount: formatCents(amount),
+        amount: formatCents(amount, 2),
+        currency: 'USD',
         source: 'api',
       },
     };

@@ -1,3 +1,4 @@
+import { DEFAULT_CURRENCY } from '@cvf/domain';
 import { centsFromPg, quoteSchema, type Queryable } from '../sql';
 
 /** A registered company as listed. */
@@ -148,6 +149,25 @@ export async function companySummary(
 }
 
 /** True when the read models have seen an event of the company. */
+/**
+ * The company's currency when the read models know the company (as `companyKnown`), else
+ * null: what a list of its amounts is formatted in.
+ */
+export async function companyCurrency(
+  db: Queryable,
+  schema: string,
+  companyId: string,
+): Promise<string | null> {
+  const s = quoteSchema(schema);
+  const result = await db.query<{ currency: string | null }>(
+    `SELECT (SELECT currency FROM ${s}.companies WHERE company_id = $1) AS currency
+     WHERE EXISTS (SELECT 1 FROM ${s}.company_positions WHERE company_id = $1)`,
+    [companyId],
+  );
+  const row = result.rows[0];
+  return row === undefined ? null : (row.currency ?? DEFAULT_CURRENCY);
+}
+
 export async function companyKnown(
   db: Queryable,
   schema: string,

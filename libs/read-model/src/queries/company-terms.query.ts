@@ -1,6 +1,7 @@
 import {
   type CompanyTerms,
   Dec,
+  DEFAULT_CURRENCY,
   type PredictionAssumptions,
   type Scenario,
   SCENARIOS,
@@ -10,6 +11,8 @@ import { centsFromPg, quoteSchema, type Queryable } from '../sql';
 export interface CompanyTermsView {
   /** Null when the company's registration has not been projected (or never happened). */
   readonly name: string | null;
+  /** ISO 4217; USD until the registration is projected (the default of every company). */
+  readonly currency: string;
   readonly terms: CompanyTerms;
   readonly assumptions: Map<Scenario, PredictionAssumptions>;
 }
@@ -17,6 +20,7 @@ export interface CompanyTermsView {
 interface TermsRow {
   known: boolean;
   name: string | null;
+  currency: string | null;
   spends: [number, string, string | null][];
   trades: [number, string, string][];
   thresholds: [number, string][];
@@ -40,6 +44,7 @@ export async function loadCompanyTerms(
     `SELECT
        EXISTS (SELECT 1 FROM ${s}.company_positions WHERE company_id = $1) AS known,
        (SELECT name FROM ${s}.companies WHERE company_id = $1) AS name,
+       (SELECT currency FROM ${s}.companies WHERE company_id = $1) AS currency,
        (SELECT coalesce(json_agg(json_build_array(cohort_month, planned_cents::text,
                  actual_cents::text) ORDER BY cohort_month), '[]')
         FROM ${s}.spends WHERE company_id = $1) AS spends,
@@ -64,6 +69,7 @@ export async function loadCompanyTerms(
   }
   return {
     name: row.name,
+    currency: row.currency ?? DEFAULT_CURRENCY,
     terms: {
       spends: row.spends.map(([cohortMonth, planned, actual]) => ({
         cohortMonth,

@@ -185,7 +185,7 @@ export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): Str
             payment_id: id,
             customer_id: `cus${op.customer}`,
             payment_date: dateOf(op.month, op.day),
-            amount: formatCents(op.cents),
+            amount: formatCents(op.cents, 2),
             source: 'api',
           },
         }),
@@ -203,7 +203,7 @@ export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): Str
       events.push(
         paymentEvent(companyId, target.id, {
           type: 'PaymentRefunded',
-          data: { payment_id: target.id, refund_id: refundId, amount: formatCents(cents) },
+          data: { payment_id: target.id, refund_id: refundId, amount: formatCents(cents, 2) },
         }),
       );
     } else if (op.kind === 'reverse') {
@@ -216,7 +216,7 @@ export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): Str
           data: {
             payment_id: target.id,
             refund_id: refund.id,
-            amount: formatCents(refund.cents),
+            amount: formatCents(refund.cents, 2),
             reason: 'failed',
           },
         }),
@@ -229,7 +229,11 @@ export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): Str
         events.push(
           paymentEvent(companyId, target.id, {
             type: 'PaymentDisputeReinstated',
-            data: { payment_id: target.id, dispute_id: open.id, amount: formatCents(open.cents) },
+            data: {
+              payment_id: target.id,
+              dispute_id: open.id,
+              amount: formatCents(open.cents, 2),
+            },
           }),
         );
         continue;
@@ -241,7 +245,7 @@ export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): Str
       events.push(
         paymentEvent(companyId, target.id, {
           type: 'PaymentDisputed',
-          data: { payment_id: target.id, dispute_id: disputeId, amount: formatCents(cents) },
+          data: { payment_id: target.id, dispute_id: disputeId, amount: formatCents(cents, 2) },
         }),
       );
     } else if (op.kind === 'correct') {
@@ -253,7 +257,7 @@ export function paymentEvents(companyId: string, ops: readonly PaymentOp[]): Str
             payment_id: target.id,
             customer_id: `cus${op.customer}`,
             payment_date: dateOf(op.month, op.day),
-            amount: formatCents(target.amount),
+            amount: formatCents(target.amount, 2),
           },
         }),
       );
