@@ -1,10 +1,6 @@
 import { type CompanyEvent } from '../events/company-events';
 import { deciderSpecification } from '../events/decider-specification';
-import {
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-} from '../events/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../events/errors';
 import { companyDecider } from './index';
 
 const given = deciderSpecification(companyDecider);
