@@ -10,6 +10,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AuthModule } from '../auth/auth.module';
 import { BodyChecksInterceptor } from '../http/body-checks';
+import { parseJsonBody } from '../http/exact-json';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
 import { createLogger, loggingModule, logRequests } from './logging';
@@ -60,8 +61,9 @@ export async function createHttpApp(
   config: AppConfig,
   options: { title: string; description: string; bodyLimitBytes?: number },
 ): Promise<NestFastifyApplication> {
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   const adapter = new FastifyAdapter({
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    bodyLimit,
     requestIdHeader: false,
     genReqId: requestIdOf,
     logger: false,
@@ -80,6 +82,14 @@ export async function createHttpApp(
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
+  // Money and rates exactly as written: the one JSON parser of every route (exact-json.ts).
+  app.useBodyParser('application/json', { bodyLimit }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body.toString('utf8')));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   const fastify = app.getHttpAdapter().getInstance();
   // The AuthGuard's property on every request, declared once (see AuthenticatedRequest).
   fastify.decorateRequest('principal', null);
