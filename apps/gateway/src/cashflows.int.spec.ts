@@ -57,16 +57,17 @@ describe('the actual view, read your writes', () => {
   it('then owed for 2020-02 is 420.00, and 0.00 for a month where nothing falls', async () => {
     const owed = await call(stack.app, 'GET', `${company}/owed?month=2020-02`);
     expect(owed.status).toBe(200);
-    expect(owed.body).toEqual({ month: '2020-02-01', owed: '420.00' });
+    expect(owed.body).toEqual({ month: '2020-02-01', owed: '420.00', currency: 'USD' });
     expect(owed.headers['x-log-position']).toMatch(/^\d+:\d+$/);
     const none = await call(stack.app, 'GET', `${company}/owed?month=2021-07-01`);
-    expect(none.body).toEqual({ month: '2021-07-01', owed: '0.00' });
+    expect(none.body).toEqual({ month: '2021-07-01', owed: '0.00', currency: 'USD' });
   });
 
   it('then the cohorts table is DOMAIN.md’s', async () => {
     const reply = await call(stack.app, 'GET', `${company}/cohorts_table`);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
+      currency: 'USD',
       periods: [0, 1],
       cohorts: [
         {
@@ -193,12 +194,16 @@ describe('predicted views', () => {
     expect(reply.body.message).toMatch(/WORST/);
   });
 
-  it('given neither the scenario nor AVERAGE has assumptions, then POST without m0 is a 400 naming m0', async () => {
-    const reply = await call(stack.app, 'POST', `${company}/cashflows/predicted`, { churn: '0.1' });
-    expect(reply.status).toBe(400);
-    expect(reply.body.issues).toEqual([
-      { field: 'm0', reason: expect.stringMatching(/AVERAGE/) as unknown },
-    ]);
+  it('given neither the scenario nor AVERAGE has assumptions, then POST with churn alone predicts every cohort that has payments, as with any m0', async () => {
+    const churnOnly = await call(stack.app, 'POST', `${company}/cashflows/predicted`, {
+      churn: '0.1',
+    });
+    const withM0 = await call(stack.app, 'POST', `${company}/cashflows/predicted`, {
+      churn: '0.1',
+      m0: '0.4',
+    });
+    expect(churnOnly.status).toBe(200);
+    expect(churnOnly.body).toEqual(withM0.body);
   });
 
   it('when the POST body is bad, then 400 names every bad field', async () => {
@@ -234,7 +239,7 @@ describe('changes alter the answer', () => {
       amount: '50.00',
     });
     const owed = await call(stack.app, 'GET', withMin(`${company}/owed?month=2020-02`, at));
-    expect(owed.body).toEqual({ month: '2020-02-01', owed: '370.00' });
+    expect(owed.body).toEqual({ month: '2020-02-01', owed: '370.00', currency: 'USD' });
   });
 
   it('when the actual spend of 2020-01 is 200, then the ratio 0.25 passes: share 0.8, owed 360.00, no breach', async () => {
