@@ -45,7 +45,8 @@ class CallFailed extends Error {}
 
 /** One call as the Python client makes it; `body` is JSON text, so numbers stay as written. */
 async function call(method, path, { body, form, expect = [200, 201] } = {}) {
-  const write = method !== 'GET' && !path.endsWith('/cashflows/predicted');
+  // The predicted POST computes and records nothing: a read, served by the gateway.
+  const write = method !== 'GET' && !path.split('?')[0].endsWith('/cashflows/predicted');
   const url = `${write ? writeBase : readBase}${path}`;
   const headers = { authorization: `Bearer ${key}` };
   if (body !== undefined) headers['content-type'] = 'application/json';

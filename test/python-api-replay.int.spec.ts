@@ -1,7 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ADMIN_HEADERS, TEST_ADMIN_KEY } from '@cvf/platform/testing';
-import { createTestDatabase, type TestDatabase, testServices } from '@cvf/test-support';
+import {
+  createTestDatabase,
+  runPythonReplay,
+  type TestDatabase,
+  testServices,
+  trailingSlashOption,
+} from '@cvf/test-support';
 import { type Stack, startStack } from '@cvf/test-support/stack';
 
 // The Python API's calls (scripts/python-api-replay.mjs, README "Python API compatibility")
@@ -29,48 +33,19 @@ afterAll(async () => {
   await database?.drop();
 });
 
-interface Replay {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runReplay(...args: string[]): Promise<Replay> {
-  const script = join(__dirname, '../scripts/python-api-replay.mjs');
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-/**
- * The Python API's trailing slashes need the platform's ignoreTrailingSlash (a change of its
- * own); where the server does not have it yet, the replay sends the same calls without them.
- */
-async function slashOption(): Promise<string[]> {
-  const probe = await fetch(`${base}/health/`);
-  await probe.text();
-  return probe.status === 200 ? [] : ['--no-trailing-slash'];
-}
-
 interface Check {
   readonly what: string;
   readonly ok: boolean;
 }
 
 it("given the Python API's calls, then the worked example's numbers are DOMAIN.md's", async () => {
-  const replay = await runReplay(
+  const replay = await runPythonReplay(
     '--base',
     base,
     '--key',
     TEST_ADMIN_KEY,
     '--json',
-    ...(await slashOption()),
+    ...(await trailingSlashOption(base)),
   );
 
   expect(replay.stderr).toBe('');
@@ -96,13 +71,13 @@ it("given the Python API's calls, then the worked example's numbers are DOMAIN.m
 }, 60_000);
 
 it('given a bad credential, then the replay names the call that failed and exits 2', async () => {
-  const replay = await runReplay(
+  const replay = await runPythonReplay(
     '--base',
     base,
     '--key',
     'cvfk_not_a_key',
     '--json',
-    ...(await slashOption()),
+    ...(await trailingSlashOption(base)),
   );
   expect(replay.status).toBe(2);
   expect(replay.stderr).toMatch(/POST \/companies\/? → 401/);
