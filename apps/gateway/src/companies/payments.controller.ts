@@ -21,7 +21,7 @@ import { CompanyIdPipe } from '../http/company-id.pipe';
 import { ReadModelGate } from '../freshness/read-model-gate';
 import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiPage, ApiRead } from '../http/openapi';
-import { customerSchema, listSchema, paymentSchema } from '../http/openapi-schemas';
+import { customerSchema, listSchema, paymentSchema, withCurrency } from '../http/openapi-schemas';
 import {
   decodeCursor,
   encodeCursor,
@@ -131,7 +131,7 @@ export class PaymentsReadController {
     summary:
       'One payment: the document of its list item, voided or not, with the currency (404 if unknown)',
   })
-  @ApiRead(paymentSchema, { source: 'read models' })
+  @ApiRead(withCurrency(paymentSchema), { source: 'read models' })
   async payment(
     @Param('companyId', CompanyIdPipe) companyId: string,
     @Param('paymentId') paymentId: string,

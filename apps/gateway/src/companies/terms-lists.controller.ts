@@ -18,7 +18,7 @@ import { CompanyIdPipe } from '../http/company-id.pipe';
 import { ReadModelGate } from '../freshness/read-model-gate';
 import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
-import { listSchema, termSchemas } from '../http/openapi-schemas';
+import { listSchema, termSchemas, withCurrency } from '../http/openapi-schemas';
 import { parseMinPosition } from '../http/query-params';
 import { Allow } from '@cvf/platform';
 
@@ -72,7 +72,7 @@ export class TermsListsController {
     summary:
       "One cohort month's spend (its id is the month, any spelling): the list item, with the currency",
   })
-  @ApiRead(termSchemas.spend, { source: 'read models' })
+  @ApiRead(withCurrency(termSchemas.spend), { source: 'read models' })
   async spend(
     @Param('companyId', CompanyIdPipe) id: string,
     @Param('cohortMonth') cohortMonth: string,

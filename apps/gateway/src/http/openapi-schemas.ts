@@ -246,3 +246,9 @@ export function listSchema(
     }),
   });
 }
+
+/** One record of a list (GET …/payments/{id}, …/spends/{id}): its list item and the currency. */
+export const withCurrency = (item: SchemaObject): SchemaObject => ({
+  ...item,
+  properties: { ...item.properties, currency },
+});
