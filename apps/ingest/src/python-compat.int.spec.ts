@@ -86,6 +86,16 @@ describe('money and rates as JSON numbers', () => {
     expect(reply.body).toMatchObject({ issues: [{ field: 'planned_spend', reason }] });
   });
 
+  it('given a JSON body above the body limit, then 413 as before: the exact parser keeps the limit', async () => {
+    const id = await givenCompany();
+    const reply = await sendJson(
+      'POST',
+      `/companies/${id}/spends`,
+      `{"cohort_month": "2024-01", "spend": 1, "pad": "${'x'.repeat(1024 * 1024)}"}`,
+    );
+    expect(reply.status).toBe(413);
+  });
+
   it('given a period as a fraction, then 400: integer fields take whole numbers only', async () => {
     const id = await givenCompany();
     const reply = await sendJson(

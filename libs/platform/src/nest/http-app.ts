@@ -61,9 +61,8 @@ export async function createHttpApp(
   config: AppConfig,
   options: { title: string; description: string; bodyLimitBytes?: number },
 ): Promise<NestFastifyApplication> {
-  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   const adapter = new FastifyAdapter({
-    bodyLimit,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     requestIdHeader: false,
     genReqId: requestIdOf,
     logger: false,
@@ -83,7 +82,8 @@ export async function createHttpApp(
   });
   app.useLogger(app.get(Logger));
   // Money and rates exactly as written: the one JSON parser of every route (exact-json.ts).
-  app.useBodyParser('application/json', { bodyLimit }, (_request, body, done) => {
+  // Its body limit is the server's, as for Fastify's own parser.
+  app.useBodyParser('application/json', {}, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body.toString('utf8')));
     } catch (error) {
