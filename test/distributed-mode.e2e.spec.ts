@@ -6,6 +6,7 @@ import { createKafka, dropPrefixed } from '@cvf/messaging';
 import { uniqueName } from '@cvf/messaging/testing';
 import {
   ADMIN_HEADERS,
+  TEST_ADMIN_KEY,
   type AppName,
   type AppProcess,
   startAppProcess,
@@ -20,6 +21,7 @@ import {
   writeWorkedTerms,
 } from '@cvf/gateway/testing';
 import { euroChargeEvent, postStripeEvent } from '@cvf/ingest/testing';
+import { runPythonReplay, trailingSlashOption } from './support/python-replay';
 import { createTestDatabase, type TestDatabase, testServices } from './support/services';
 
 // Distributed mode as deployed: each app of k8s/deployments.yaml started as its manifest
@@ -195,4 +197,21 @@ it('given the worked example written through ingest, then the gateway serves the
     aborter.abort();
     await reader.cancel().catch(() => undefined);
   }
+});
+
+it("given the Python API's calls, writes to ingest and reads to the gateway as the Ingress routes them, then DOMAIN.md's numbers", async () => {
+  const [ingest, gateway] = [running('ingest').base, running('gateway').base];
+  const replay = await runPythonReplay(
+    ...['--ingest', ingest, '--api', gateway, '--key', TEST_ADMIN_KEY, '--json'],
+    ...(await trailingSlashOption(ingest)),
+  );
+
+  expect(replay.stderr).toBe('');
+  const report = JSON.parse(replay.stdout) as {
+    owed_2020_02: string;
+    checks: { what: string; ok: boolean }[];
+  };
+  expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+  expect(report.owed_2020_02).toBe('420.00');
+  expect(replay.status).toBe(0);
 });

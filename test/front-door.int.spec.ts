@@ -33,6 +33,7 @@ const PAYMENT = { customer_id: 'c9', payment_date: '2020-02-10', amount: '10.00'
 
 // prettier-ignore
 const ROUTES: Readonly<Record<string, Row>> = {
+  'GET /health':                                               { policy: 'public' },
   'GET /health/live':                                          { policy: 'public' },
   'GET /health/ready':                                         { policy: 'public' },
   'POST /webhooks/:companyId/:provider':                       { policy: 'public', body: { id: 'evt_x', type: 'charge.succeeded' } },
@@ -66,9 +67,11 @@ const ROUTES: Readonly<Record<string, Row>> = {
   'GET /companies':                                            { policy: ALL, read: true },
   'GET /companies/:companyId':                                 { policy: ALL, read: true },
   'GET /companies/:companyId/payments':                        { policy: ALL, read: true },
+  'GET /companies/:companyId/payments/:paymentId':             { policy: ALL, read: true },
   'GET /companies/:companyId/customers':                       { policy: ALL, read: true },
   'GET /companies/:companyId/trades':                          { policy: ALL, read: true },
   'GET /companies/:companyId/spends':                          { policy: ALL, read: true },
+  'GET /companies/:companyId/spends/:cohortMonth':             { policy: ALL, read: true },
   'GET /companies/:companyId/thresholds':                      { policy: ALL, read: true },
   'GET /companies/:companyId/threshold-overrides':             { policy: ALL, read: true },
   'GET /companies/:companyId/predictions':                     { policy: FUND, read: true },

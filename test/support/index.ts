@@ -3,3 +3,4 @@
 export * from './services';
 export * from './event-store';
 export * from './service-selection';
+export * from './python-replay';

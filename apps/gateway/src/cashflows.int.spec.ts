@@ -194,12 +194,16 @@ describe('predicted views', () => {
     expect(reply.body.message).toMatch(/WORST/);
   });
 
-  it('given neither the scenario nor AVERAGE has assumptions, then POST without m0 is a 400 naming m0', async () => {
-    const reply = await call(stack.app, 'POST', `${company}/cashflows/predicted`, { churn: '0.1' });
-    expect(reply.status).toBe(400);
-    expect(reply.body.issues).toEqual([
-      { field: 'm0', reason: expect.stringMatching(/AVERAGE/) as unknown },
-    ]);
+  it('given neither the scenario nor AVERAGE has assumptions, then POST with churn alone predicts every cohort that has payments, as with any m0', async () => {
+    const churnOnly = await call(stack.app, 'POST', `${company}/cashflows/predicted`, {
+      churn: '0.1',
+    });
+    const withM0 = await call(stack.app, 'POST', `${company}/cashflows/predicted`, {
+      churn: '0.1',
+      m0: '0.4',
+    });
+    expect(churnOnly.status).toBe(200);
+    expect(churnOnly.body).toEqual(withM0.body);
   });
 
   it('when the POST body is bad, then 400 names every bad field', async () => {

@@ -116,23 +116,75 @@ describe('terms', () => {
       (await call<Page<object>>(stack.app, 'GET', withMin(`/companies/acme/${list}`, position)))
         .body.data;
     expect(await get('trades')).toEqual([
-      { cohort_month: '2020-01-01', sharing_percentage: '0.8', cash_cap: '500.00' },
-      { cohort_month: '2020-02-01', sharing_percentage: '0.8', cash_cap: '400.00' },
-      { cohort_month: '2020-04-01', sharing_percentage: '0.5', cash_cap: '500.00' },
+      {
+        id: '2020-01-01',
+        cohort_month: '2020-01-01',
+        sharing_percentage: '0.8',
+        cash_cap: '500.00',
+      },
+      {
+        id: '2020-02-01',
+        cohort_month: '2020-02-01',
+        sharing_percentage: '0.8',
+        cash_cap: '400.00',
+      },
+      {
+        id: '2020-04-01',
+        cohort_month: '2020-04-01',
+        sharing_percentage: '0.5',
+        cash_cap: '500.00',
+      },
     ]);
     expect((await get('spends'))[0]).toEqual({
+      id: '2020-01-01',
       cohort_month: '2020-01-01',
       planned_spend: '1000.00',
       actual_spend: null,
       effective_spend: '1000.00',
     });
     expect(await get('thresholds')).toEqual([
-      { payment_period_month: 1, minimum_payment_percent: '0.25' },
+      { id: 1, payment_period_month: 1, minimum_payment_percent: '0.25' },
     ]);
     expect(await get('threshold-overrides')).toEqual([
       { cohort_month: '2020-01-01', payment_period_month: 1, reason: 'agreed dip' },
     ]);
     expect(await get('predictions')).toEqual([{ scenario: 'AVERAGE', m0: '0.3', churn: '0.2' }]);
+  });
+});
+
+describe('one record by the id its list item carries', () => {
+  it('given a spend’s id (its month, in any spelling), then GET answers the list item with the currency; an unknown month is 404', async () => {
+    const listed = await call<Page<{ id: string }>>(stack.app, 'GET', '/companies/acme/spends');
+    const first = listed.body.data[0]!;
+    for (const spelling of [first.id, '2020-01', '2020-01-17']) {
+      const one = await call(stack.app, 'GET', `/companies/acme/spends/${spelling}`);
+      expect(one.status).toBe(200);
+      expect(one.body).toEqual({ ...first, currency: 'USD' });
+    }
+    const missing = await call(stack.app, 'GET', '/companies/acme/spends/2020-03-01');
+    expect(missing.status).toBe(404);
+    const bad = await call(stack.app, 'GET', '/companies/acme/spends/March');
+    expect(bad.status).toBe(400);
+  });
+
+  it('given a payment’s id, then GET answers its list item with the currency, voided ones too; an unknown one is 404', async () => {
+    const listed = await call<Page<PaymentItem & { id: string }>>(
+      stack.app,
+      'GET',
+      withMin('/companies/beta/payments?include_voided=true&limit=100', position),
+    );
+    for (const item of listed.body.data) {
+      expect(item.id).toBe(item.payment_id);
+      const one = await call(stack.app, 'GET', `/companies/beta/payments/${item.id}`);
+      expect(one.status).toBe(200);
+      expect(one.body).toEqual({ ...item, currency: 'USD' });
+    }
+    expect(listed.body.data.find((item) => item.id === 'q9')).toMatchObject({ voided: true });
+    const missing = await call(stack.app, 'GET', '/companies/beta/payments/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: 'not_found' });
+    const elsewhere = await call(stack.app, 'GET', '/companies/acme/payments/q1');
+    expect(elsewhere.status).toBe(404);
   });
 });
 
@@ -259,6 +311,9 @@ describe('refusals', () => {
 describe('health', () => {
   it('then liveness is cheap and readiness checks PostgreSQL and Redis', async () => {
     expect((await call(stack.app, 'GET', '/health/live')).body).toEqual({ status: 'ok' });
+    // The Python API's probe: liveness, without a credential.
+    const python = await call(stack.app, 'GET', '/health');
+    expect([python.status, python.body]).toEqual([200, { status: 'ok' }]);
     const ready = await call(stack.app, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.details).toMatchObject({

@@ -93,5 +93,21 @@ export const INGEST_MIGRATIONS: MigrationSet = {
         CREATE TABLE ingest.payment_ids_epoch (since timestamptz NOT NULL);
         INSERT INTO ingest.payment_ids_epoch (since) VALUES (now());`,
     },
+    {
+      id: '006-company-names',
+      sql: `
+        -- Company names are unique per deployment, case-insensitively: a name is reserved
+        -- here for its company before the append that registers or renames it (see
+        -- CompanyNames). Names already in the log are reserved once at start; the second
+        -- table says that has been done.
+        CREATE TABLE ingest.company_names (
+          name        text        NOT NULL,
+          company_id  text        NOT NULL,
+          reserved_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE UNIQUE INDEX company_names_unique ON ingest.company_names (lower(name));
+        CREATE INDEX company_names_by_company ON ingest.company_names (company_id);
+        CREATE TABLE ingest.company_names_from_log (reserved_at timestamptz NOT NULL);`,
+    },
   ],
 };

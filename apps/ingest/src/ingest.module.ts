@@ -4,6 +4,7 @@ import { PG_POOL } from '@cvf/platform';
 import { Pool } from 'pg';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CommandsModule } from './commands/commands.module';
+import { CompanyNames } from './commands/company-names';
 import { CompaniesController } from './companies/companies.controller';
 import { TermsController } from './companies/terms.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -13,9 +14,14 @@ import { UploadsModule } from './uploads/uploads.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 class IngestMigrations implements OnModuleInit {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CompanyNames) private readonly names: CompanyNames,
+  ) {}
   async onModuleInit(): Promise<void> {
     await runMigrations(this.pool, INGEST_MIGRATIONS);
+    // Once per database: the names of companies registered before names were reserved.
+    await this.names.reserveNamesInLog();
   }
 }
 

@@ -62,6 +62,42 @@ describe('POST /payments: record a payment', () => {
     ]);
   });
 
+  it('given amounts as JSON numbers, then each is read exactly as written (19.99 never a float) and derives the id its string would', async () => {
+    const asNumber = await send(
+      ingest.app,
+      'POST',
+      PAYMENTS,
+      '{"customer_id": "cus_num", "payment_date": "2020-01-15", "amount": 19.99}',
+      { 'content-type': 'application/json' },
+    );
+    const asString = await request('POST', PAYMENTS, {
+      customer_id: 'cus_num',
+      payment_date: '2020-01-15',
+      amount: '19.99',
+    });
+
+    expect(asNumber.status).toBe(201);
+    expect(asString.body).toEqual({ ...asNumber.body, events_appended: 0 });
+    const recorded = await log.facts(`payment-acme-${String(asNumber.body.payment_id)}`);
+    expect(recorded).toMatchObject([{ type: 'PaymentRecorded', data: { amount: '19.99' } }]);
+  });
+
+  it.each([
+    ['a JSON number with 3 decimals', '10.005', 'must have at most 2 decimals'],
+    ['a negative JSON number', '-5', 'must not be negative'],
+    ['a JSON true', 'true', 'amount must be a decimal number or string'],
+  ])('given %s as the amount, then the same 400 as for the string', async (_case, raw, reason) => {
+    const reply = await send(
+      ingest.app,
+      'POST',
+      PAYMENTS,
+      `{"customer_id": "cus_bad", "payment_date": "2020-01-15", "amount": ${raw}}`,
+      { 'content-type': 'application/json' },
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ issues: [{ field: 'amount', reason }] });
+  });
+
   it('given a currency, then it must be the company’s: another is 400 naming currency, and nothing is recorded', async () => {
     const euros = await request('POST', PAYMENTS, {
       ...payment,
@@ -175,7 +211,12 @@ describe('POST /payments: record a payment', () => {
     ],
     ['a negative amount', 'amount', 'must not be negative', { amount: '-5.00' }],
     ['an amount with 3 decimals', 'amount', 'must have at most 2 decimals', { amount: '10.005' }],
-    ['an amount as a JSON number', 'amount', 'amount must be a string', { amount: 10 }],
+    [
+      'an amount as a JSON object',
+      'amount',
+      'amount must be a decimal number or string',
+      { amount: {} },
+    ],
     ['an unknown property', 'fee', 'property fee should not exist', { fee: '1.00' }],
     [
       'a payment_id with a space',

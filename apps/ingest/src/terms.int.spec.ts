@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('trades', () => {
-  it('when a trade is created, then 201 and TradeCreated with normalised month, ratio and cents', async () => {
+  it('when a trade is created, then 201 and TradeCreated with normalised month and cents, its ratio as entered', async () => {
     const id = await givenCompany();
 
     const reply = await request('POST', `/companies/${id}/trades`, {
@@ -52,7 +52,7 @@ describe('trades', () => {
     expect(await appendedSince(id, 1)).toEqual([
       {
         type: 'TradeCreated',
-        data: { cohort_month: '2020-01-01', sharing_percentage: '0.8', cash_cap: '500.00' },
+        data: { cohort_month: '2020-01-01', sharing_percentage: '0.80', cash_cap: '500.00' },
       },
     ]);
   });

@@ -5,10 +5,10 @@ import {
   type Dec,
   type Parsed,
   type PredictionAssumptions,
+  type PredictionInputs,
   SCENARIOS,
   type Scenario,
   validateFields,
-  ValidationError,
   wire,
 } from '@cvf/domain';
 
@@ -32,7 +32,7 @@ export class PredictionRequestDto {
     oneOf: [{ type: 'string' }, { type: 'number' }],
     example: '0.4',
     description:
-      "period-0 payments per unit of spend, ≥ 0; defaults to the scenario's m0, else AVERAGE's",
+      "period-0 payments per unit of spend, ≥ 0; defaults to the scenario's m0, else AVERAGE's, else unknown: cohorts without payments are then left unpredicted (unpredicted_reason)",
   })
   @Allow()
   m0?: unknown;
@@ -58,16 +58,15 @@ export interface PredictionRequest {
   readonly horizon: number;
 }
 
-/** A JSON number is taken as the decimal it prints as ("0.1"); anything else as sent. */
-function decimalText(raw: unknown): unknown {
-  return typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
-}
-
+/**
+ * A JSON number here is already the text it was written with (the JSON body parser reads
+ * money and rate fields exactly: libs/platform exact-json.ts), so only text is parsed.
+ */
 function asDecimal(raw: unknown, rule: (text: unknown) => Parsed<Dec>): Parsed<Dec> {
-  if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
-    return { ok: false, reason: 'must be a decimal string or a number' };
+  if (raw !== undefined && raw !== null && typeof raw !== 'string') {
+    return { ok: false, reason: 'must be a decimal number or string' };
   }
-  return rule(decimalText(raw));
+  return rule(raw);
 }
 
 function horizonMonths(raw: unknown): Parsed<number> {
@@ -98,21 +97,14 @@ export function parsePredictionRequest(body: PredictionRequestDto | undefined): 
 }
 
 /**
- * The assumptions to predict with: churn as asked, m0 as asked or else the scenario's (when
- * one is named and the company has it) or else AVERAGE's.
+ * What to predict with: churn as asked, m0 as asked or else the scenario's (when one is
+ * named and the company has it) or else AVERAGE's; with none of them, m0 is unknown and
+ * only cohorts with payments are predicted (the others say why: `unpredicted_reason`).
  */
 export function resolveAssumptions(
   request: PredictionRequest,
   known: ReadonlyMap<Scenario, PredictionAssumptions>,
-): PredictionAssumptions {
+): PredictionInputs {
   const fallback = (request.scenario && known.get(request.scenario)) ?? known.get('AVERAGE');
-  const m0 = request.m0 ?? fallback?.m0;
-  if (m0 === undefined) {
-    const from = request.scenario ? `scenario ${request.scenario} or AVERAGE` : 'AVERAGE';
-    throw ValidationError.of(
-      'm0',
-      `is required: the company has no prediction assumptions for ${from} to take it from`,
-    );
-  }
-  return { m0, churn: request.churn };
+  return { m0: request.m0 ?? fallback?.m0 ?? null, churn: request.churn };
 }

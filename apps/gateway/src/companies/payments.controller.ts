@@ -21,7 +21,7 @@ import { CompanyIdPipe } from '../http/company-id.pipe';
 import { ReadModelGate } from '../freshness/read-model-gate';
 import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiPage, ApiRead } from '../http/openapi';
-import { customerSchema, listSchema, paymentSchema } from '../http/openapi-schemas';
+import { customerSchema, listSchema, paymentSchema, withCurrency } from '../http/openapi-schemas';
 import {
   decodeCursor,
   encodeCursor,
@@ -36,6 +36,8 @@ import { Allow } from '@cvf/platform';
 
 /** Amounts with `exponent` decimals: the company's currency, named once on the list. */
 const paymentDocument = (row: PaymentListRow, exponent: number) => ({
+  // The id its routes address it by (GET, PUT, DELETE /companies/{id}/payments/{id}).
+  id: row.paymentId,
   payment_id: row.paymentId,
   customer_id: row.customerId,
   payment_date: row.paymentDate,
@@ -121,6 +123,33 @@ export class PaymentsReadController {
           ? encodeCursor('payments', { date: last.paymentDate, id: last.paymentId })
           : null,
     };
+  }
+
+  @Get('payments/:paymentId')
+  @Allow('company', 'underwriting', 'operations')
+  @ApiOperation({
+    summary:
+      'One payment: the document of its list item, voided or not, with the currency (404 if unknown)',
+  })
+  @ApiRead(withCurrency(paymentSchema), { source: 'read models' })
+  async payment(
+    @Param('companyId', CompanyIdPipe) companyId: string,
+    @Param('paymentId') paymentId: string,
+    @Query('min_position') minPosition: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { currency, rows } = await this.ifKnown(companyId, minPosition, reply, (db) =>
+      listPayments(
+        db,
+        this.readModel.schema,
+        companyId,
+        { paymentId, includeVoided: true },
+        { after: null, limit: 1 },
+      ),
+    );
+    const row = rows[0];
+    if (row === undefined) throw new NotFoundError('payment', { payment_id: paymentId });
+    return { ...paymentDocument(row, currencyExponent(currency)), currency };
   }
 
   @Get('customers')

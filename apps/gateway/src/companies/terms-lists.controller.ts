@@ -3,11 +3,14 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   assumptionsDocument,
   currencyExponent,
+  formatMonth,
   NotFoundError,
   overrideDocument,
   spendDocument,
   thresholdDocument,
   tradeDocument,
+  ValidationError,
+  wire,
 } from '@cvf/domain';
 import { type CompanyTermsView, loadCompanyTerms } from '@cvf/read-model';
 import type { FastifyReply } from 'fastify';
@@ -15,7 +18,7 @@ import { CompanyIdPipe } from '../http/company-id.pipe';
 import { ReadModelGate } from '../freshness/read-model-gate';
 import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
-import { listSchema, termSchemas } from '../http/openapi-schemas';
+import { listSchema, termSchemas, withCurrency } from '../http/openapi-schemas';
 import { parseMinPosition } from '../http/query-params';
 import { Allow } from '@cvf/platform';
 
@@ -61,6 +64,30 @@ export class TermsListsController {
       currency: company.currency,
       data: company.terms.spends.map((spend) => spendDocument(spend, exponent)),
     };
+  }
+
+  @Get('spends/:cohortMonth')
+  @Allow('company', 'underwriting', 'operations')
+  @ApiOperation({
+    summary:
+      "One cohort month's spend (its id is the month, any spelling): the list item, with the currency",
+  })
+  @ApiRead(withCurrency(termSchemas.spend), { source: 'read models' })
+  async spend(
+    @Param('companyId', CompanyIdPipe) id: string,
+    @Param('cohortMonth') cohortMonth: string,
+    @Query('min_position') min: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const month = wire.month(cohortMonth);
+    if (!month.ok) throw ValidationError.of('cohort_month', month.reason);
+    const company = await this.terms(id, min, reply);
+    const spend = company.terms.spends.find((entry) => entry.cohortMonth === month.value);
+    if (spend === undefined) {
+      throw new NotFoundError('spend', { cohort_month: formatMonth(month.value) });
+    }
+    const exponent = currencyExponent(company.currency);
+    return { ...spendDocument(spend, exponent), currency: company.currency };
   }
 
   @Get('thresholds')

@@ -55,6 +55,11 @@ const cohort = object({
   payback_period: nullableInteger,
   cac: nullableMoney,
   ltv_per_customer: nullableMoney,
+  unpredicted_reason: {
+    type: 'string',
+    description:
+      'predicted views only, on a cohort without payments they cannot predict (no m0 given or known, or no spend)',
+  },
 });
 
 export const breachSchema = object({
@@ -147,14 +152,24 @@ export const companyDetailSchema = object({
 });
 
 export const termSchemas = {
-  trade: object({ cohort_month: month, sharing_percentage: text, cash_cap: money }),
+  trade: object({
+    id: { ...month, description: 'the cohort month: PUT /companies/{id}/trades/{id}' },
+    cohort_month: month,
+    sharing_percentage: { ...text, description: 'as entered' },
+    cash_cap: money,
+  }),
   spend: object({
+    id: { ...month, description: 'the cohort month: GET and PUT /companies/{id}/spends/{id}' },
     cohort_month: month,
     planned_spend: money,
     actual_spend: nullableMoney,
     effective_spend: money,
   }),
-  threshold: object({ payment_period_month: integer, minimum_payment_percent: text }),
+  threshold: object({
+    id: { ...integer, description: 'the payment period: PUT /companies/{id}/thresholds/{id}' },
+    payment_period_month: integer,
+    minimum_payment_percent: { ...text, description: 'as entered' },
+  }),
   override: object({ cohort_month: month, payment_period_month: integer, reason: text }),
   assumptions: object({
     scenario: { type: 'string', enum: ['WORST', 'AVERAGE', 'BEST'] },
@@ -164,6 +179,7 @@ export const termSchemas = {
 };
 
 export const paymentSchema = object({
+  id: { ...text, description: 'the payment id: GET, PUT, DELETE /companies/{id}/payments/{id}' },
   payment_id: text,
   customer_id: text,
   payment_date: { type: 'string', example: '2020-01-15' },
@@ -230,3 +246,9 @@ export function listSchema(
     }),
   });
 }
+
+/** One record of a list (GET …/payments/{id}, …/spends/{id}): its list item and the currency. */
+export const withCurrency = (item: SchemaObject): SchemaObject => ({
+  ...item,
+  properties: { ...item.properties, currency },
+});

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CompanyNames } from './company-names';
 import { CompanyStreams } from './company-streams';
 import { CompanyWriteHandler } from './company-write.handler';
 import { WriteHandlersCheck } from './handler-registry';
@@ -18,11 +19,12 @@ import { StreamWriter } from './stream-writer';
   providers: [
     StreamWriter,
     CompanyStreams,
+    CompanyNames,
     CompanyWriteHandler,
     PaymentWriteHandler,
     PaymentImportHandler,
     WriteHandlersCheck,
   ],
-  exports: [CqrsModule, CompanyStreams],
+  exports: [CqrsModule, CompanyStreams, CompanyNames],
 })
 export class CommandsModule {}

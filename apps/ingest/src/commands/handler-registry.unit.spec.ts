@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { EVENT_STORE } from '@cvf/event-store';
+import { PG_POOL } from '@cvf/platform';
 import { CommandsModule } from './commands.module';
 import { COMMAND_HANDLER_METADATA, handlerProblems } from './handler-registry';
 import { CompanyWriteHandler } from './company-write.handler';
@@ -68,11 +69,16 @@ describe('write commands and their handlers', () => {
 
 /** A store that refuses every read: a handler that reaches it was bound and ran. */
 const refusingStore = { readStream: () => Promise.reject(new Error('no store here')) };
+/** And a database that refuses every query (company names are reserved there). */
+const refusingPool = { query: () => Promise.reject(new Error('no database here')) };
 
 @Global()
 @Module({
-  providers: [{ provide: EVENT_STORE, useValue: refusingStore }],
-  exports: [EVENT_STORE],
+  providers: [
+    { provide: EVENT_STORE, useValue: refusingStore },
+    { provide: PG_POOL, useValue: refusingPool },
+  ],
+  exports: [EVENT_STORE, PG_POOL],
 })
 class NoStoreModule {}
 

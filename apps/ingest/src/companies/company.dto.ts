@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DecimalProperty } from '../http/decimal-property';
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 
 // Shapes only: the company decider validates values and names the field it rejects, so the
@@ -44,49 +45,71 @@ export class RenameCompanyDto {
 }
 
 export class TradeTermsDto {
-  @ApiProperty({ example: '0.8', description: '0 < sharing_percentage ≤ 1, decimal string' })
-  @IsString()
+  @DecimalProperty({ example: '0.8', description: '0 < sharing_percentage ≤ 1, echoed as entered' })
   sharing_percentage!: string;
 
-  @ApiProperty({ example: '500.00', description: '> 0, at most 2 decimals' })
-  @IsString()
+  @DecimalProperty({ example: '500.00', description: "> 0, at most the currency's decimals" })
   cash_cap!: string;
 }
 
+const COHORT_MONTH = {
+  example: '2020-01',
+  description: 'YYYY-MM or YYYY-MM-01 (any date of the month); also accepted as cohort_start_at',
+};
+
 export class CreateTradeDto extends TradeTermsDto {
-  @ApiProperty({ example: '2020-01', description: 'YYYY-MM or YYYY-MM-01' })
+  @ApiProperty(COHORT_MONTH)
   @IsString()
   cohort_month!: string;
 }
 
+const PLANNED_SPEND = {
+  example: '1000.00',
+  description: "≥ 0, at most the currency's decimals; also accepted as spend",
+};
+
 export class PlannedSpendDto {
-  @ApiProperty({ example: '1000.00', description: '≥ 0, at most 2 decimals' })
-  @IsString()
+  @DecimalProperty(PLANNED_SPEND)
   planned_spend!: string;
+
+  @ApiPropertyOptional({ ...COHORT_MONTH, description: "when given, the path's month" })
+  @IsOptional()
+  @IsString()
+  cohort_month?: string;
 }
 
-export class PlanSpendDto extends PlannedSpendDto {
-  @ApiProperty({ example: '2020-01' })
+export class PlanSpendDto {
+  @DecimalProperty(PLANNED_SPEND)
+  planned_spend!: string;
+
+  @ApiProperty(COHORT_MONTH)
   @IsString()
   cohort_month!: string;
 }
 
 export class ActualSpendDto {
-  @ApiProperty({
+  @DecimalProperty({
     example: '950.00',
-    description: '≥ 0, at most 2 decimals; replaces planned spend in every ratio',
+    description: "≥ 0, at most the currency's decimals; replaces planned spend in every ratio",
   })
-  @IsString()
   actual_spend!: string;
 }
 
 export class ThresholdMinimumDto {
-  @ApiProperty({ example: '0.25', description: '0 ≤ minimum ≤ 1' })
-  @IsString()
+  @DecimalProperty({ example: '0.25', description: '0 ≤ minimum ≤ 1, echoed as entered' })
   minimum_payment_percent!: string;
+
+  @ApiPropertyOptional({ example: 1, description: "when given, the path's period" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  payment_period_month?: number;
 }
 
-export class SetThresholdDto extends ThresholdMinimumDto {
+export class SetThresholdDto {
+  @DecimalProperty({ example: '0.25', description: '0 ≤ minimum ≤ 1, echoed as entered' })
+  minimum_payment_percent!: string;
+
   @ApiProperty({ example: 1, description: 'payment period (months since the cohort month), ≥ 0' })
   @IsInt()
   @Min(0)
@@ -94,7 +117,7 @@ export class SetThresholdDto extends ThresholdMinimumDto {
 }
 
 export class OverrideThresholdDto {
-  @ApiProperty({ example: '2020-01' })
+  @ApiProperty(COHORT_MONTH)
   @IsString()
   cohort_month!: string;
 
@@ -109,12 +132,10 @@ export class OverrideThresholdDto {
 }
 
 export class PredictionAssumptionsDto {
-  @ApiProperty({ example: '0.4', description: 'period-0 payments per unit of spend, ≥ 0' })
-  @IsString()
+  @DecimalProperty({ example: '0.4', description: 'period-0 payments per unit of spend, ≥ 0' })
   m0!: string;
 
-  @ApiProperty({ example: '0.1', description: 'month-over-month churn, 0 ≤ churn ≤ 1' })
-  @IsString()
+  @DecimalProperty({ example: '0.1', description: 'month-over-month churn, 0 ≤ churn ≤ 1' })
   churn!: string;
 }
 

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from '@cvf/domain';
+import { ValidationError, wire } from '@cvf/domain';
 import { CommandBus } from '@nestjs/cqrs';
 import { type CompanyCommand } from '@cvf/domain';
 import { type WriteResult } from '../commands/stream-writer';
+import { AcceptAliases } from '../http/field-aliases';
 import { companyWrite, Write, type WriteRequest } from '../http/write-context';
 import {
   ActualSpendDto,
@@ -28,6 +29,19 @@ const periodParam = new ParseIntPipe({
     ValidationError.of('payment_period_month', 'must be a whole number of months ≥ 0'),
 });
 
+/**
+ * A body that names the cohort month of a route addressed by it (`PUT spends/2020-01`, as
+ * the Python API's clients send) must name the same month, in any of its spellings.
+ */
+function requireSameMonth(named: string | undefined, path: string): void {
+  if (named === undefined) return;
+  const [body, route] = [wire.month(named), wire.month(path)];
+  if (body.ok && route.ok && body.value !== route.value) {
+    throw ValidationError.of('cohort_month', `must be the path's month, ${path}`);
+  }
+  if (!body.ok) throw ValidationError.of('cohort_month', body.reason);
+}
+
 /** Terms set by underwriting and operations: each route is one command on the company stream. */
 @ApiTags('terms')
 @ApiResponse({ status: 200, type: WriteResultDto })
@@ -41,6 +55,7 @@ export class TermsController {
 
   @Post('trades')
   @Allow('underwriting')
+  @AcceptAliases('cohort_month')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create the trade of a cohort month (409 if one exists)' })
   createTrade(
@@ -65,6 +80,7 @@ export class TermsController {
 
   @Post('spends')
   @Allow('company', 'underwriting')
+  @AcceptAliases('cohort_month', 'planned_spend')
   @HttpCode(201)
   @ApiOperation({ summary: 'Plan the S&M spend of a cohort month' })
   planSpend(
@@ -77,6 +93,7 @@ export class TermsController {
 
   @Put('spends/:cohortMonth')
   @Allow('company', 'underwriting')
+  @AcceptAliases('cohort_month', 'planned_spend')
   @ApiOperation({ summary: 'Change the planned spend of a cohort month' })
   replanSpend(
     @Param('companyId') id: string,
@@ -84,7 +101,9 @@ export class TermsController {
     @Body() body: PlannedSpendDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.run(id, { type: 'PlanSpend', data: { cohort_month: cohortMonth, ...body } }, w);
+    requireSameMonth(body.cohort_month, cohortMonth);
+    const data = { cohort_month: cohortMonth, planned_spend: body.planned_spend };
+    return this.run(id, { type: 'PlanSpend', data }, w);
   }
 
   @Put('spends/:cohortMonth/actual')
@@ -129,11 +148,14 @@ export class TermsController {
     @Body() body: ThresholdMinimumDto,
     @Write() w: WriteRequest,
   ): Promise<WriteResult> {
-    return this.run(
-      id,
-      { type: 'SetThreshold', data: { payment_period_month: period, ...body } },
-      w,
-    );
+    if (body.payment_period_month !== undefined && body.payment_period_month !== period) {
+      throw ValidationError.of('payment_period_month', `must be the path's period, ${period}`);
+    }
+    const data = {
+      payment_period_month: period,
+      minimum_payment_percent: body.minimum_payment_percent,
+    };
+    return this.run(id, { type: 'SetThreshold', data }, w);
   }
 
   @Delete('thresholds/:period')
@@ -150,6 +172,7 @@ export class TermsController {
 
   @Post('threshold-overrides')
   @Allow('operations')
+  @AcceptAliases('cohort_month')
   @HttpCode(201)
   @ApiOperation({ summary: 'Waive a threshold for one cohort and period (reason required)' })
   override(

@@ -19,8 +19,9 @@ export class IngestHealthController {
     @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
-  @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  // `GET /health` is the Python API's probe (README "Python API compatibility"): liveness.
+  @Get(['live', ''])
+  @ApiOperation({ summary: 'Liveness: the process answers (also at /health)' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

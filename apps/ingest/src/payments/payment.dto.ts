@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
+import { DecimalProperty } from '../http/decimal-property';
 
 export class PaymentFactsDto {
   @ApiProperty({ example: 'cus_42' })
@@ -14,8 +15,7 @@ export class PaymentFactsDto {
   @IsString()
   payment_date!: string;
 
-  @ApiProperty({ example: '200.00', description: "≥ 0, at most the currency's decimals" })
-  @IsString()
+  @DecimalProperty({ example: '200.00', description: "≥ 0, at most the currency's decimals" })
   amount!: string;
 }
 
@@ -39,11 +39,10 @@ export class RecordPaymentDto extends PaymentFactsDto {
 }
 
 export class RefundDto {
-  @ApiProperty({
+  @DecimalProperty({
     example: '50.00',
     description: '> 0; all refunds together never exceed the payment',
   })
-  @IsString()
   amount!: string;
 
   @ApiPropertyOptional({

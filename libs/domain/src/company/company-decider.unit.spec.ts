@@ -143,13 +143,19 @@ describe('company registration', () => {
 });
 
 describe('trades', () => {
-  it('creates a trade in canonical wire form', () => {
+  it('creates a trade in canonical wire form, its sharing percentage as entered', () => {
+    given([registered])
+      .when({
+        type: 'CreateTrade',
+        data: { cohort_month: '2020-01', sharing_percentage: '0.8', cash_cap: '500' },
+      })
+      .then([trade2020_01]);
     given([registered])
       .when({
         type: 'CreateTrade',
         data: { cohort_month: '2020-01', sharing_percentage: '0.80', cash_cap: '500' },
       })
-      .then([trade2020_01]);
+      .then([{ ...trade2020_01, data: { ...trade2020_01.data, sharing_percentage: '0.80' } }]);
   });
 
   it('allows a sharing percentage of exactly 1', () => {

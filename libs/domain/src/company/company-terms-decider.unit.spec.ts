@@ -27,7 +27,7 @@ describe('thresholds', () => {
     given([registered])
       .when({
         type: 'SetThreshold',
-        data: { payment_period_month: 1, minimum_payment_percent: '0.250' },
+        data: { payment_period_month: 1, minimum_payment_percent: '0.25' },
       })
       .then([threshold1]);
     given([registered])
@@ -197,6 +197,39 @@ describe('threshold overrides', () => {
   });
 });
 
+describe('contractual ratios as entered', () => {
+  it('keeps the entered text of a ratio (trimmed), so 0.250 and 1.0 are echoed as entered', () => {
+    given([registered])
+      .when({
+        type: 'SetThreshold',
+        data: { payment_period_month: 1, minimum_payment_percent: ' 0.250 ' },
+      })
+      .then([
+        {
+          type: 'ThresholdSet',
+          data: { payment_period_month: 1, minimum_payment_percent: '0.250' },
+        },
+      ]);
+    given([registered])
+      .when({
+        type: 'SetPredictionAssumptions',
+        data: { scenario: 'BEST', m0: '0.40', churn: '0.10' },
+      })
+      .then([
+        { type: 'PredictionAssumptionsSet', data: { scenario: 'BEST', m0: '0.40', churn: '0.10' } },
+      ]);
+  });
+
+  it('compares by value: the same ratio in another spelling changes nothing', () => {
+    given([registered, threshold1])
+      .when({
+        type: 'SetThreshold',
+        data: { payment_period_month: 1, minimum_payment_percent: '0.2500' },
+      })
+      .thenNothing();
+  });
+});
+
 describe('prediction assumptions', () => {
   const best: CompanyEvent = {
     type: 'PredictionAssumptionsSet',
@@ -207,13 +240,13 @@ describe('prediction assumptions', () => {
     given([registered])
       .when({
         type: 'SetPredictionAssumptions',
-        data: { scenario: 'BEST', m0: '0.40', churn: '0.10' },
+        data: { scenario: 'BEST', m0: '0.4', churn: '0.1' },
       })
       .then([best]);
     given([registered, best])
       .when({
         type: 'SetPredictionAssumptions',
-        data: { scenario: 'BEST', m0: '0.4', churn: '0.1' },
+        data: { scenario: 'BEST', m0: '0.40', churn: '0.10' },
       })
       .thenNothing();
     given([registered, best])

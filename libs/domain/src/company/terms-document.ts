@@ -13,15 +13,20 @@ import { type CompanyState } from './state';
 
 /**
  * Wire forms of a company's terms (snake_case, money with the currency's decimals —
- * `exponent` —, months YYYY-MM-01).
+ * `exponent` —, months YYYY-MM-01). Each carries the `id` its routes address it by: a trade's
+ * and a spend's is its cohort month (`PUT /companies/{id}/spends/2024-01-01`), a
+ * threshold's its payment period (`PUT /companies/{id}/thresholds/1`), there being at most
+ * one per month or period.
  */
 export const tradeDocument = (trade: Trade, exponent: number) => ({
+  id: formatMonth(trade.cohortMonth),
   cohort_month: formatMonth(trade.cohortMonth),
   sharing_percentage: formatTermRatio(trade.sharingPercentage),
   cash_cap: formatCents(trade.cashCapCents, exponent),
 });
 
 export const spendDocument = (spend: Spend, exponent: number) => ({
+  id: formatMonth(spend.cohortMonth),
   cohort_month: formatMonth(spend.cohortMonth),
   planned_spend: formatCents(spend.plannedCents, exponent),
   actual_spend: spend.actualCents === null ? null : formatCents(spend.actualCents, exponent),
@@ -29,6 +34,7 @@ export const spendDocument = (spend: Spend, exponent: number) => ({
 });
 
 export const thresholdDocument = (threshold: Threshold) => ({
+  id: threshold.paymentPeriod,
   payment_period_month: threshold.paymentPeriod,
   minimum_payment_percent: formatTermRatio(threshold.minimumPaymentPercent),
 });

@@ -53,7 +53,16 @@ export interface CohortResult {
   readonly ltvPerCustomerCents: Dec | null;
   /** Failed actual periods (predicted failures show in `periods` only). */
   readonly breaches: readonly Breach[];
+  /** Why a predicted view predicts nothing for this cohort; null when it does (or is actual). */
+  readonly unpredictedReason: UnpredictedReason | null;
 }
+
+/** Why a cohort without payments has no predicted periods. */
+export const UNPREDICTED_REASONS = {
+  no_m0: 'no payments yet, and no m0 to predict its first period from',
+  no_spend: 'no payments and no spend to predict from',
+} as const;
+export type UnpredictedReason = (typeof UNPREDICTED_REASONS)[keyof typeof UNPREDICTED_REASONS];
 
 const ZERO = new Dec(0);
 const ONE = new Dec(1);
@@ -83,7 +92,7 @@ export function computeCohort(
   const spendDec = hasRatio ? new Dec(spendCents) : null;
   const trade = terms.trade;
   const customerCount = totals?.customerCount ?? 0;
-  const payments = periodPayments(totals, spendCents, view);
+  const { payments, unpredictedReason } = periodPayments(totals, spendCents, view);
   const lastActualPeriod =
     totals && totals.periodCents.length > 0 ? totals.periodCents.length - 1 : null;
 
@@ -182,12 +191,14 @@ export function computeCohort(
     cacCents: hasRatio && customerCount > 0 ? spendDec!.div(customerCount) : null,
     ltvPerCustomerCents: customerCount > 0 ? cumulativePayment.div(customerCount) : null,
     breaches,
+    unpredictedReason,
   };
 }
 
 /**
  * The payment of every period the view walks: actual totals for 0..L, then (predicted view)
- * value(L) × (1 − churn)^k, or m0 × spend × (1 − churn)^p for a cohort without payments.
+ * value(L) × (1 − churn)^k, or m0 × spend × (1 − churn)^p for a cohort without payments
+ * (unpredicted, with the reason, when there is no m0 or no spend to take).
  * Each predicted value is computed from its base in full precision; nothing is rounded
  * between periods.
  */
@@ -195,9 +206,9 @@ function periodPayments(
   totals: CohortTotals | undefined,
   spendCents: Cents | null,
   view: CashflowView,
-): Dec[] {
+): { payments: Dec[]; unpredictedReason: UnpredictedReason | null } {
   const actual = (totals?.periodCents ?? []).map((cents) => new Dec(cents));
-  if (view.kind === 'actual') return actual;
+  if (view.kind === 'actual') return { payments: actual, unpredictedReason: null };
 
   const retention = ONE.sub(view.assumptions.churn);
   const payments = actual.slice();
@@ -206,17 +217,19 @@ function periodPayments(
   if (actual.length > 0) {
     base = actual[actual.length - 1]!;
     factor = retention;
-  } else if (spendCents !== null) {
+  } else if (spendCents === null) {
+    return { payments, unpredictedReason: UNPREDICTED_REASONS.no_spend };
+  } else if (view.assumptions.m0 === null) {
+    return { payments, unpredictedReason: UNPREDICTED_REASONS.no_m0 };
+  } else {
     base = view.assumptions.m0.mul(spendCents);
     factor = ONE;
-  } else {
-    return payments;
   }
   for (let period = payments.length; period < view.horizon; period++) {
     payments.push(base.mul(factor));
     factor = factor.mul(retention);
   }
-  return payments;
+  return { payments, unpredictedReason: null };
 }
 
 function unfundedPeriod(

@@ -1,5 +1,5 @@
 import { Dec, formatRatio } from '../shared/money';
-import { computeCohort } from './cohort-cashflows';
+import { computeCohort, UNPREDICTED_REASONS } from './cohort-cashflows';
 import { cohortTerms, money, month, totalsOf } from './testing';
 import { type CashflowView } from './terms';
 
@@ -218,6 +218,54 @@ describe('computeCohort', () => {
       ]);
       expect(result.lastActualPeriod).toBeNull();
       expect(result.periods.every((p) => p.predicted)).toBe(true);
+    });
+
+    it('given churn without m0, then a cohort with payments is predicted as with any m0, and one without is left unpredicted saying why', () => {
+      const churnOnly: CashflowView = {
+        kind: 'predicted',
+        assumptions: { m0: null, churn: new Dec('0.1') },
+        horizon: 4,
+      };
+      const paying = computeCohort(
+        totalsOf('2021-01', ['100', '90']),
+        month('2021-01'),
+        cohortTerms({ cohort: '2021-01', spend: '1000' }),
+        churnOnly,
+      );
+      const withM0 = computeCohort(
+        totalsOf('2021-01', ['100', '90']),
+        month('2021-01'),
+        cohortTerms({ cohort: '2021-01', spend: '1000' }),
+        predicted('0.4', '0.1', 4),
+      );
+      expect(paying.periods.map((p) => money(p.paymentCents))).toEqual([
+        '100.00',
+        '90.00',
+        '81.00',
+        '72.90',
+      ]);
+      expect(paying).toEqual(withM0);
+      expect(paying.unpredictedReason).toBeNull();
+
+      const waiting = computeCohort(
+        undefined,
+        month('2021-05'),
+        cohortTerms({ cohort: '2021-05', spend: '1000' }),
+        churnOnly,
+      );
+      expect(waiting.periods).toEqual([]);
+      expect(waiting.unpredictedReason).toBe(UNPREDICTED_REASONS.no_m0);
+    });
+
+    it('given a cohort with neither payments nor spend, then a predicted view says it has nothing to predict from', () => {
+      const result = computeCohort(
+        undefined,
+        month('2021-05'),
+        cohortTerms({ cohort: '2021-05', trade: { sharing: '0.5', cap: '100' } }),
+        predicted('0.4', '0.1', 3),
+      );
+      expect(result.periods).toEqual([]);
+      expect(result.unpredictedReason).toBe(UNPREDICTED_REASONS.no_spend);
     });
 
     it('given a cohort without payments in the actual view, then it has no periods', () => {

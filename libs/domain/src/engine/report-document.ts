@@ -48,6 +48,8 @@ export interface CohortDocument {
   readonly payback_period: number | null;
   readonly cac: string | null;
   readonly ltv_per_customer: string | null;
+  /** Predicted views only, on a cohort they predict nothing for: why. */
+  readonly unpredicted_reason?: string;
 }
 
 export interface BreachDocument {
@@ -113,6 +115,7 @@ export function cohortDocument(cohort: CohortResult, exponent: number): CohortDo
     payback_period: cohort.paybackPeriod,
     cac: money(cohort.cacCents),
     ltv_per_customer: money(cohort.ltvPerCustomerCents),
+    ...(cohort.unpredictedReason !== null && { unpredicted_reason: cohort.unpredictedReason }),
   };
 }
 

@@ -46,6 +46,16 @@ export interface PredictionAssumptions {
   readonly churn: Dec;
 }
 
+/**
+ * What a predicted view predicts with. m0 may be unknown (null, a prediction asked with churn
+ * only): cohorts with payments are predicted from their last actual period all the same, and
+ * cohorts without payments are left unpredicted, saying why.
+ */
+export interface PredictionInputs {
+  readonly m0: Dec | null;
+  readonly churn: Dec;
+}
+
 export const DEFAULT_HORIZON = 36;
 
 /** Actual-only views use periods 0..L; predicted views walk the horizon. */
@@ -53,7 +63,7 @@ export type CashflowView =
   | { readonly kind: 'actual' }
   | {
       readonly kind: 'predicted';
-      readonly assumptions: PredictionAssumptions;
+      readonly assumptions: PredictionInputs;
       readonly horizon: number;
     };
 

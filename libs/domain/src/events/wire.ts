@@ -12,7 +12,13 @@ import {
   sharingPercentageField,
 } from '../inputs/fields';
 import { isCurrency, isTimeZone } from '../shared/locale';
-import { type Cents, type Dec, parseDecimal, storedMinorUnits } from '../shared/money';
+import {
+  type Cents,
+  type Dec,
+  parseTermRatio,
+  storedMinorUnits,
+  type TermRatio,
+} from '../shared/money';
 import { type MonthIndex, parseMonth } from '../shared/month';
 import { ValidationError, type ValidationIssue } from './errors';
 import { EventSchemaError } from './schema';
@@ -29,6 +35,23 @@ import { ENTITY_ID_RULE, isValidEntityId } from './stream-ids';
  */
 
 export type Parsed<T> = FieldResult<T>;
+
+/**
+ * The money and rate fields of command bodies, by their wire names (aliases included): a
+ * JSON number in one of them is read as the decimal text it was written with (the HTTP
+ * layer's JSON parser), so every rule below sees text, never a float.
+ */
+export const DECIMAL_FIELDS: ReadonlySet<string> = new Set([
+  'amount',
+  'cash_cap',
+  'planned_spend',
+  'spend',
+  'actual_spend',
+  'sharing_percentage',
+  'minimum_payment_percent',
+  'm0',
+  'churn',
+]);
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
@@ -148,8 +171,9 @@ export function storedMonth(text: string): MonthIndex {
   return index;
 }
 
-export function storedRatio(text: string): Dec {
-  const value = parseDecimal(text);
+/** A stored contractual ratio, keeping the text it was entered as (see TermRatio). */
+export function storedRatio(text: string): TermRatio {
+  const value = parseTermRatio(text);
   if (value === null) throw new EventSchemaError(`stored ratio '${text}' is malformed`);
   return value;
 }

@@ -1,5 +1,5 @@
 import { isCurrency } from '../shared/locale';
-import { type Dec, parseDecimal, parseMoney, type Cents } from '../shared/money';
+import { parseMoney, parseTermRatio, type Cents, type TermRatio } from '../shared/money';
 import { parseDateToMonth, parseMonth, type MonthIndex } from '../shared/month';
 import { isStorableText, UNSTORABLE_TEXT_REASON } from '../shared/text';
 
@@ -70,10 +70,10 @@ export function monthField(raw: string | undefined): FieldResult<MonthIndex> {
 export function ratioField(
   raw: string | undefined,
   bounds: { min: number; max: number; minExclusive?: boolean },
-): FieldResult<Dec> {
+): FieldResult<TermRatio> {
   const text = (raw ?? '').trim();
   if (text === '') return fail('is required');
-  const value = parseDecimal(text);
+  const value = parseTermRatio(text);
   if (value === null) return fail(`'${text}' is not a decimal number`);
   const belowMin = bounds.minExclusive ? value.lte(bounds.min) : value.lt(bounds.min);
   if (belowMin || value.gt(bounds.max)) {
@@ -84,10 +84,10 @@ export function ratioField(
 }
 
 /** A non-negative decimal without upper bound (m0). */
-export function nonNegativeDecimalField(raw: string | undefined): FieldResult<Dec> {
+export function nonNegativeDecimalField(raw: string | undefined): FieldResult<TermRatio> {
   const text = (raw ?? '').trim();
   if (text === '') return fail('is required');
-  const value = parseDecimal(text);
+  const value = parseTermRatio(text);
   if (value === null) return fail(`'${text}' is not a decimal number`);
   return value.isNegative() ? fail('must not be negative') : ok(value);
 }

@@ -59,6 +59,29 @@ export function parseDecimal(text: string): Dec | null {
   return DECIMAL_RE.test(trimmed) ? new Dec(trimmed) : null;
 }
 
+/**
+ * A contractual ratio (sharing percentage, minimum payment percent, m0, churn) as it was
+ * entered: a Dec for every computation and comparison (0.50 equals 0.5, so setting 0.50
+ * over 0.5 changes nothing), which also keeps its text so that documents echo it exactly
+ * ("0.50", "1.0"). Arithmetic on it gives plain Decs.
+ */
+export class TermRatio extends Dec {
+  /** The entered text, trimmed, with redundant leading zeros and a zero's sign dropped. */
+  readonly entered: string;
+
+  constructor(text: string) {
+    super(text);
+    const unpadded = text.trim().replace(/^(-?)0+(?=\d)/, '$1');
+    this.entered = this.isZero() ? unpadded.replace(/^-/, '') : unpadded;
+  }
+}
+
+/** Parses a contractual ratio, keeping its entered text; null when malformed. */
+export function parseTermRatio(text: string): TermRatio | null {
+  const trimmed = text.trim();
+  return DECIMAL_RE.test(trimmed) ? new TermRatio(trimmed) : null;
+}
+
 export function assertSafeCents(value: number): Cents {
   if (!Number.isSafeInteger(value)) {
     throw new RangeError(`amount ${value} minor units is beyond exact integer range`);
@@ -114,7 +137,11 @@ export function formatRatio(value: Dec): string {
   return /^-0\.0+$/.test(text) ? text.slice(1) : text;
 }
 
-/** Contractual ratios (sharing percentage, minimum payment percent) are echoed exactly. */
+/**
+ * Contractual ratios (sharing percentage, minimum payment percent, m0, churn) are echoed as
+ * entered (a TermRatio's text); any other Dec (a share of 1 applied on a failed period) in
+ * its shortest form.
+ */
 export function formatTermRatio(value: Dec): string {
-  return value.toString();
+  return value instanceof TermRatio ? value.entered : value.toString();
 }

@@ -11,6 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { AuthModule } from '../auth/auth.module';
 import { BodyChecksInterceptor } from '../http/body-checks';
 import { answerWrongMethodWith405 } from '../http/method-not-allowed';
+import { parseJsonBody } from '../http/exact-json';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
 import { createLogger, loggingModule, logRequests } from './logging';
@@ -85,6 +86,15 @@ export async function createHttpApp(
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
+  // Money and rates exactly as written: the one JSON parser of every route (exact-json.ts).
+  // Its body limit is the server's, as for Fastify's own parser.
+  app.useBodyParser('application/json', {}, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body.toString('utf8')));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   const fastify = app.getHttpAdapter().getInstance();
   // The AuthGuard's property on every request, declared once (see AuthenticatedRequest).
   fastify.decorateRequest('principal', null);

@@ -1,6 +1,7 @@
 import {
   type CompanyTerms,
   Dec,
+  TermRatio,
   DEFAULT_CURRENCY,
   type PredictionAssumptions,
   type Scenario,
@@ -65,7 +66,7 @@ export async function loadCompanyTerms(
   if (!row?.known) return null;
   const assumptions = new Map<Scenario, PredictionAssumptions>();
   for (const [scenario, m0, churn] of row.assumptions) {
-    assumptions.set(toScenario(scenario), { m0: new Dec(m0), churn: new Dec(churn) });
+    assumptions.set(toScenario(scenario), { m0: new TermRatio(m0), churn: new TermRatio(churn) });
   }
   return {
     name: row.name,
@@ -78,12 +79,12 @@ export async function loadCompanyTerms(
       })),
       trades: row.trades.map(([cohortMonth, sharing, cap]) => ({
         cohortMonth,
-        sharingPercentage: new Dec(sharing),
+        sharingPercentage: new TermRatio(sharing),
         cashCapCents: centsFromPg(cap),
       })),
       thresholds: row.thresholds.map(([paymentPeriod, minimum]) => ({
         paymentPeriod,
-        minimumPaymentPercent: new Dec(minimum),
+        minimumPaymentPercent: new TermRatio(minimum),
       })),
       overrides: row.overrides.map(([cohortMonth, paymentPeriod, reason]) => ({
         cohortMonth,

@@ -3,6 +3,8 @@ import { centsFromPg, quoteSchema, type Queryable } from '../sql';
 
 /** Which payments a list shows. Absent fields do not filter. */
 export interface PaymentFilter {
+  /** One payment (`GET /companies/{id}/payments/{payment_id}`). */
+  readonly paymentId?: string;
   readonly customerId?: string;
   /** The cohort of the payment's customer (customers with a non-voided payment only). */
   readonly cohortMonth?: MonthIndex;
@@ -71,6 +73,7 @@ export async function listPayments(
        AND ($5::date IS NULL OR p.payment_date <= $5)
        AND ($6::bool OR NOT p.voided)
        AND ($7::date IS NULL OR (p.payment_date, p.payment_id) > ($7::date, $8::text))
+       AND ($10::text IS NULL OR p.payment_id = $10)
      ORDER BY p.payment_date, p.payment_id
      LIMIT $9`,
     [
@@ -83,6 +86,7 @@ export async function listPayments(
       page.after?.paymentDate ?? null,
       page.after?.paymentId ?? null,
       page.limit + 1,
+      filter.paymentId ?? null,
     ],
   );
   return result.rows.map((row) => ({
