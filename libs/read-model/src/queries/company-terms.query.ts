@@ -1,6 +1,5 @@
 import {
   type CompanyTerms,
-  Dec,
   TermRatio,
   DEFAULT_CURRENCY,
   type PredictionAssumptions,
