@@ -187,11 +187,12 @@ it('given the worked example written through ingest, then the gateway serves the
     );
     expect(await delivered.json()).toMatchObject({ outcome: 'rejected' });
     const rejected = await readUntil(reader, /event: DeliveryRejected\ndata: .*\n\n/, 30_000);
-    // Distributed ingest publishes to Kafka alone (no alert log there): sent without an id.
-    const delivery = /(?:^|\n\n)(id: .*\n)?event: DeliveryRejected\ndata: (.*)\n/.exec(rejected);
-    expect(delivery?.[1]).toBeUndefined();
+    // Retained in the alert log by ingest before it went to Kafka: sent with its log id.
+    const delivery = /(?:^|\n\n)id: (.*)\nevent: DeliveryRejected\ndata: (.*)\n/.exec(rejected);
+    expect(delivery?.[1]).toMatch(/^\d+-\d+$/);
     expect(JSON.parse(delivery?.[2] ?? '{}')).toMatchObject({
       alert_id: 'delivery:worked:stripe:evt_eur',
+      log_id: delivery?.[1],
     });
   } finally {
     aborter.abort();

@@ -1,15 +1,29 @@
-import { Global, Module, type Provider } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ALERT_PUBLISHER } from '@cvf/cache';
+import { Redis } from 'ioredis';
+import {
+  ALERT_PUBLISHER,
+  AlertLog,
+  type AlertPublisher,
+  CacheKeys,
+  cacheOptionsFromEnv,
+  RetainingAlertPublisher,
+  systemClock,
+} from '@cvf/cache';
 import { kafkaAlerts } from '@cvf/messaging';
 import { appConfigFrom, createHttpApp, DatabaseModule, loadConfigOrExit } from '@cvf/platform';
 import { IngestHealthController } from './health/health.controller';
 import { IngestModule } from './ingest.module';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(appConfigFrom);
+  const { config, cache } = loadConfigOrExit((environment) => ({
+    config: appConfigFrom(environment),
+    cache: cacheOptionsFromEnv(environment),
+  }));
   // Distributed mode: a rejected webhook delivery is announced on Kafka's alerts topic, where
-  // operations' dashboards and the gateway's breach stream read breach alerts.
+  // operations' dashboards and the gateway's breach stream read breach alerts; it is first
+  // retained in the alert log (Redis), as the worker's alerts are, so a breach stream that
+  // reconnects with Last-Event-ID is sent it again.
   const kafka =
     config.mode === 'distributed'
       ? kafkaAlerts({
@@ -18,7 +32,22 @@ async function main(): Promise<void> {
           topicPrefix: config.kafkaTopicPrefix,
         })
       : null;
-  const alerts: Provider[] = kafka ? [{ provide: ALERT_PUBLISHER, ...kafka.alertPublisher }] : [];
+  const alerts: Provider[] = kafka
+    ? [
+        { provide: KAFKA_ALERTS, ...kafka.alertPublisher },
+        { provide: ALERT_LOG_REDIS, useFactory: () => new Redis(cache.redisUrl) },
+        {
+          provide: ALERT_PUBLISHER,
+          useFactory: (redis: Redis, transport: AlertPublisher) =>
+            new RetainingAlertPublisher(
+              new AlertLog(redis, new CacheKeys(cache.prefix).alertLog(), systemClock),
+              transport,
+            ),
+          inject: [ALERT_LOG_REDIS, KAFKA_ALERTS],
+        },
+        AlertLogConnection,
+      ]
+    : [];
   @Global()
   @Module({ providers: alerts, exports: alerts.length > 0 ? [ALERT_PUBLISHER] : [] })
   class IngestAlertsModule {}
@@ -43,6 +72,17 @@ async function main(): Promise<void> {
   process.stdout.write(
     `ingest listening on http://${config.host}:${config.port} (OpenAPI at /docs)\n`,
   );
+}
+
+const KAFKA_ALERTS = Symbol('ingest Kafka alerts');
+const ALERT_LOG_REDIS = Symbol('ingest alert log Redis');
+
+/** Closes the alert log's Redis connection when the process stops. */
+class AlertLogConnection implements OnApplicationShutdown {
+  constructor(@Inject(ALERT_LOG_REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
 }
 
 main().catch((error: unknown) => {
