@@ -478,9 +478,15 @@ describe('the OpenAPI document', () => {
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
       paths: Record<string, Record<string, { security?: unknown[]; 'x-cvf-roles'?: string[] }>>;
     };
-    expect(document.components.securitySchemes.bearer).toMatchObject({
+    // An API key or a JWT, both as a bearer token.
+    expect(document.components.securitySchemes.apiKey).toMatchObject({
       type: 'http',
       scheme: 'bearer',
+    });
+    expect(document.components.securitySchemes.jwt).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
     });
     const declared: Record<string, string[] | 'public'> = {};
     const wanted: Record<string, string[] | 'public'> = {};
@@ -492,7 +498,10 @@ describe('the OpenAPI document', () => {
         wanted[route] = row.policy === 'public' ? 'public' : [...row.policy, 'admin'].sort();
         declared[route] =
           operation['x-cvf-roles'] === undefined ? 'public' : [...operation['x-cvf-roles']].sort();
-        if (row.policy !== 'public') expect(operation.security).toEqual([{ bearer: [] }]);
+        const roles = declared[route] === 'public' ? [] : operation['x-cvf-roles'];
+        expect(operation.security).toEqual(
+          row.policy === 'public' ? [] : [{ apiKey: roles }, { jwt: roles }],
+        );
       }
     }
     expect(Object.keys(declared).length).toBeGreaterThan(40);

@@ -11,3 +11,4 @@ export * from './ensure-database';
 export * from './nest/health-checks';
 export * from './crypto';
 export * from './auth';
+export * from './openapi';

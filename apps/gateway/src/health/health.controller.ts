@@ -2,7 +2,15 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { CACHE_REDIS } from '@cvf/cache';
-import { PG_POOL, postgresCheck, Public, redisCheck } from '@cvf/platform';
+import {
+  PG_POOL,
+  postgresCheck,
+  Public,
+  redisCheck,
+  ApiOperationIds,
+  ApiLiveness,
+  ApiReadiness,
+} from '@cvf/platform';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 
@@ -12,6 +20,7 @@ import { Pool } from 'pg';
  */
 @ApiTags('health')
 @Public('health probes answer without a credential')
+@ApiOperationIds({ live: 'getLiveness', ready: 'getReadiness' })
 @Controller('health')
 export class GatewayHealthController {
   constructor(
@@ -22,12 +31,14 @@ export class GatewayHealthController {
   ) {}
 
   @Get('live')
+  @ApiLiveness()
   @ApiOperation({ summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiReadiness()
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (503 otherwise)' })
   ready() {

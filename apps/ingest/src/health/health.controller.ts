@@ -1,7 +1,14 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { PG_POOL, postgresCheck, Public } from '@cvf/platform';
+import {
+  PG_POOL,
+  postgresCheck,
+  Public,
+  ApiOperationIds,
+  ApiLiveness,
+  ApiReadiness,
+} from '@cvf/platform';
 import { Pool } from 'pg';
 
 /**
@@ -11,6 +18,7 @@ import { Pool } from 'pg';
  */
 @ApiTags('health')
 @Public('health probes answer without a credential')
+@ApiOperationIds({ live: 'getLiveness', ready: 'getReadiness' })
 @Controller('health')
 export class IngestHealthController {
   constructor(
@@ -20,12 +28,14 @@ export class IngestHealthController {
   ) {}
 
   @Get('live')
+  @ApiLiveness()
   @ApiOperation({ summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiReadiness()
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: PostgreSQL answers (503 otherwise)' })
   ready() {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
+import { WriteResultDto } from '../companies/company.dto';
 
 export class PaymentFactsDto {
   @ApiProperty({ example: 'cus_42' })
@@ -48,4 +49,13 @@ export class RefundDto {
   @IsOptional()
   @IsString()
   refund_id?: string;
+}
+
+export class RecordedPaymentDto extends WriteResultDto {
+  @ApiProperty({ description: 'the id sent, or the one derived from the facts' })
+  payment_id!: string;
+}
+
+export class RecordedRefundDto extends WriteResultDto {
+  @ApiProperty({ description: 'the id sent, or a fresh uuid' }) refund_id!: string;
 }
