@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { httpWriter, writeWorkedExample } from '@cvf/gateway/testing';
-import { ADMIN_HEADERS, bearer, TEST_ADMIN_KEY } from '@cvf/platform/testing';
+import { ADMIN_HEADERS, bearer, contractClient, TEST_ADMIN_KEY } from '@cvf/platform/testing';
 import { createTestDatabase, type TestDatabase, testServices } from '@cvf/test-support';
 import { type Stack, startStack } from '@cvf/test-support/stack';
 
@@ -459,9 +459,10 @@ describe('the forged-payment attack is refused', () => {
 
 describe('headers of the front door', () => {
   it('security headers on every answer, no CORS for an origin not listed, a uuid request id', async () => {
-    const reply = await fetch(`${base}/companies/${OWN}/cashflows`, {
-      headers: { ...bearer(keys.company), origin: 'https://evil.example' },
-    });
+    const { response: reply } = await contractClient(base, keys.company).GET(
+      '/companies/{companyId}/cashflows',
+      { params: { path: { companyId: OWN } }, headers: { origin: 'https://evil.example' } },
+    );
     expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
     expect(reply.headers.get('strict-transport-security')).toMatch(/max-age=/);
     expect(reply.headers.get('content-security-policy')).toContain("default-src 'self'");
