@@ -174,7 +174,7 @@ describe('over stdio (the built `npm run mcp` server, CVF_API_URL and CVF_API_TO
       min_position: position,
     });
     // DOMAIN.md's worked example: owed for 2020-02 is 420.
-    expect(JSON.parse(owed.text)).toEqual({ month: '2020-02-01', owed: '420.00' });
+    expect(JSON.parse(owed.text)).toEqual({ month: '2020-02-01', currency: 'USD', owed: '420.00' });
     expect(owed).toEqual({
       text: (await rest('GET', `/companies/${OWN}/owed?month=2020-02&min_position=${min}`, token))
         .text,
