@@ -172,6 +172,12 @@ describe('the contract checker', () => {
   it('accepts an answer the document describes', () => {
     const checker = new ContractChecker(document);
     expect(checker.problems(answer(201, { stream_version: 1, position: '1:2' }))).toEqual([]);
+    // The same route answering with a trailing slash.
+    const slashed = {
+      ...answer(201, { stream_version: 1, position: null }),
+      url: '/companies/acme/things/',
+    };
+    expect(checker.problems(slashed)).toEqual([]);
     expect(
       checker.problems(answer(404, { status: 404, error: 'not_found', message: 'no company' })),
     ).toEqual([]);

@@ -65,7 +65,11 @@ export class ContractChecker {
     const method = exchange.method.toUpperCase();
     const path = exchange.url.split('?')[0] ?? '';
     if (method === 'HEAD' || method === 'OPTIONS' || UNDOCUMENTED.test(path)) return [];
-    const matched = this.operations.find((op) => op.method === method && op.pattern.test(path));
+    const find = (candidate: string) =>
+      this.operations.find((op) => op.method === method && op.pattern.test(candidate));
+    // A success at `/companies/` is the documented `/companies` answering a trailing slash.
+    const matched =
+      find(path) ?? (exchange.status < 400 ? find(path.replace(/(.)\/+$/, '$1')) : undefined);
     if (!matched) {
       if (exchange.status >= 400)
         return this.bodyProblems({ $ref: '#/components/schemas/Problem' }, exchange);
