@@ -5,12 +5,12 @@ import { uniqueCacheOptions } from '@cvf/cache/testing';
 import { createKafka, dropPrefixed } from '@cvf/messaging';
 import { uniqueName } from '@cvf/messaging/testing';
 import {
-  ADMIN_HEADERS,
-  TEST_ADMIN_KEY,
   type AppName,
+  contractClient,
   type AppProcess,
   startAppProcess,
   stopAppProcess,
+  TEST_ADMIN_KEY,
   untilReady,
 } from '@cvf/platform/testing';
 import {
@@ -141,26 +141,32 @@ it('every Deployment probe and the compose health check answer 200 from the buil
 
 it('given the worked example written through ingest, then the gateway serves the CLI’s document and streams the breach from Kafka', async () => {
   const ingest = httpWriter(running('ingest').base);
-  const gateway = running('gateway').base;
+  // The typed client, every answer checked against the serving app's OpenAPI document.
+  const api = {
+    ingest: contractClient(running('ingest').base, TEST_ADMIN_KEY),
+    gateway: contractClient(running('gateway').base, TEST_ADMIN_KEY),
+  };
+  const worked = { companyId: 'worked' };
   const terms = await writeWorkedTerms(ingest, 'worked');
 
   const aborter = new AbortController();
-  const stream = await fetch(
-    `${gateway}/companies/worked/breaches/stream?min_position=${encodeURIComponent(terms)}`,
-    { signal: aborter.signal, headers: ADMIN_HEADERS },
-  );
-  expect(stream.status).toBe(200);
-  const reader = stream.body!.getReader();
+  const stream = await api.gateway.GET('/companies/{companyId}/breaches/stream', {
+    params: { path: worked, query: { min_position: terms } },
+    parseAs: 'stream',
+    signal: aborter.signal,
+  });
+  expect(stream.response.status).toBe(200);
+  const reader = stream.data!.getReader();
   try {
     await readUntil(reader, /: alerts of worked\n\n/, 30_000); // subscribed to the alerts topic
     const position = await writeWorkedPayments(ingest, 'worked');
 
-    const reply = await fetch(
-      `${gateway}/companies/worked/cashflows?min_position=${encodeURIComponent(position)}`,
-      { headers: ADMIN_HEADERS },
-    );
-    expect(reply.status).toBe(200);
-    expect(await reply.text()).toBe(cliDocument());
+    const reply = await api.gateway.GET('/companies/{companyId}/cashflows', {
+      params: { path: worked, query: { min_position: position } },
+      parseAs: 'text',
+    });
+    expect(reply.response.status).toBe(200);
+    expect(reply.data).toBe(cliDocument());
 
     const text = await readUntil(reader, /event: ThresholdBreached\ndata: .*\n\n/, 30_000);
     // The event id is the alert's id in the alert log the worker appended it to (Redis).
@@ -174,11 +180,10 @@ it('given the worked example written through ingest, then the gateway serves the
 
     // A webhook delivery ingest cannot record (a EUR charge for a USD company) is announced
     // on the same alerts topic and stream.
-    const created = await fetch(`${running('ingest').base}/companies/worked/webhook-secrets`, {
-      method: 'POST',
-      headers: ADMIN_HEADERS,
+    const created = await api.ingest.POST('/companies/{companyId}/webhook-secrets', {
+      params: { path: worked },
     });
-    const { secret } = (await created.json()) as { secret: string };
+    const secret = created.data?.secret ?? '';
     const delivered = await postStripeEvent(
       running('ingest').base,
       'worked',

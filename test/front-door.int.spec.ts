@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { httpWriter, writeWorkedExample } from '@cvf/gateway/testing';
-import { ADMIN_HEADERS, bearer, TEST_ADMIN_KEY } from '@cvf/platform/testing';
+import { ADMIN_HEADERS, bearer, contractClient, TEST_ADMIN_KEY } from '@cvf/platform/testing';
 import { createTestDatabase, type TestDatabase, testServices } from '@cvf/test-support';
 import { type Stack, startStack } from '@cvf/test-support/stack';
 
@@ -469,9 +469,10 @@ describe('the forged-payment attack is refused', () => {
 
 describe('headers of the front door', () => {
   it('security headers on every answer, no CORS for an origin not listed, a uuid request id', async () => {
-    const reply = await fetch(`${base}/companies/${OWN}/cashflows`, {
-      headers: { ...bearer(keys.company), origin: 'https://evil.example' },
-    });
+    const { response: reply } = await contractClient(base, keys.company).GET(
+      '/companies/{companyId}/cashflows',
+      { params: { path: { companyId: OWN } }, headers: { origin: 'https://evil.example' } },
+    );
     expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
     expect(reply.headers.get('strict-transport-security')).toMatch(/max-age=/);
     expect(reply.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -488,9 +489,15 @@ describe('the OpenAPI document', () => {
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
       paths: Record<string, Record<string, { security?: unknown[]; 'x-cvf-roles'?: string[] }>>;
     };
-    expect(document.components.securitySchemes.bearer).toMatchObject({
+    // An API key or a JWT, both as a bearer token.
+    expect(document.components.securitySchemes.apiKey).toMatchObject({
       type: 'http',
       scheme: 'bearer',
+    });
+    expect(document.components.securitySchemes.jwt).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
     });
     const declared: Record<string, string[] | 'public'> = {};
     const wanted: Record<string, string[] | 'public'> = {};
@@ -502,7 +509,10 @@ describe('the OpenAPI document', () => {
         wanted[route] = row.policy === 'public' ? 'public' : [...row.policy, 'admin'].sort();
         declared[route] =
           operation['x-cvf-roles'] === undefined ? 'public' : [...operation['x-cvf-roles']].sort();
-        if (row.policy !== 'public') expect(operation.security).toEqual([{ bearer: [] }]);
+        const roles = declared[route] === 'public' ? [] : operation['x-cvf-roles'];
+        expect(operation.security).toEqual(
+          row.policy === 'public' ? [] : [{ apiKey: roles }, { jwt: roles }],
+        );
       }
     }
     expect(Object.keys(declared).length).toBeGreaterThan(40);

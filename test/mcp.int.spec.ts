@@ -7,7 +7,7 @@ import {
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { httpWriter, writeWorkedTerms, WORKED_PAYMENTS } from '@cvf/gateway/testing';
-import { ADMIN_HEADERS, bearer } from '@cvf/platform/testing';
+import { bearer, contractClient, TEST_ADMIN_KEY } from '@cvf/platform/testing';
 import { createTestDatabase, type TestDatabase, testServices } from '@cvf/test-support';
 import { type Stack, startStack } from '@cvf/test-support/stack';
 
@@ -53,14 +53,15 @@ async function rest(method: string, path: string, token: string, body?: object):
   return { status: response.status, text: await response.text() };
 }
 
-async function createKey(role: string, companyId?: string): Promise<{ id: string; key: string }> {
-  const response = await fetch(`${base}/api-keys`, {
-    method: 'POST',
-    headers: { ...ADMIN_HEADERS, 'content-type': 'application/json' },
-    body: JSON.stringify({ role, name: `mcp spec ${role}`, company_id: companyId }),
+async function createKey(
+  role: 'company' | 'operations',
+  companyId?: string,
+): Promise<{ id: string; key: string }> {
+  const made = await contractClient(base, TEST_ADMIN_KEY).POST('/api-keys', {
+    body: { role, name: `mcp spec ${role}`, ...(companyId ? { company_id: companyId } : {}) },
   });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; key: string };
+  expect(made.response.status).toBe(201);
+  return { id: made.data?.id ?? '', key: made.data?.key ?? '' };
 }
 
 /** The stdio server as an MCP client runs it, with the token in its environment. */
@@ -113,12 +114,11 @@ beforeAll(async () => {
   base = await stack.listen();
   await writeWorkedTerms(httpWriter(base), OWN);
   await writeWorkedTerms(httpWriter(base), OTHER);
-  const best = await fetch(`${base}/companies/${OWN}/predictions/BEST`, {
-    method: 'PUT',
-    headers: { ...ADMIN_HEADERS, 'content-type': 'application/json' },
-    body: JSON.stringify({ m0: '0.4', churn: '0.1' }),
-  });
-  expect(best.status).toBe(200);
+  const best = await contractClient(base, TEST_ADMIN_KEY).PUT(
+    '/companies/{companyId}/predictions/{scenario}',
+    { params: { path: { companyId: OWN, scenario: 'BEST' } }, body: { m0: '0.4', churn: '0.1' } },
+  );
+  expect(best.response.status).toBe(200);
   keys.company = await createKey('company', OWN);
   keys.operations = await createKey('operations');
 });

@@ -1,5 +1,7 @@
 import { createTestDatabase, type TestDatabase, testServices } from '@cvf/test-support';
 import { type Stack, startStack } from '@cvf/test-support/stack';
+import { type CvfClient } from '@cvf/client';
+import { contractClient } from '@cvf/platform/testing';
 import { readUntil } from '@cvf/gateway/testing';
 import {
   euroChargeEvent,
@@ -18,6 +20,8 @@ import {
 let database: TestDatabase;
 let stack: Stack;
 let base: string;
+/** The typed client; requests without a token are the test admin's (startStack). */
+let api: CvfClient;
 
 beforeAll(async () => {
   database = await createTestDatabase('webhook_alerts');
@@ -27,6 +31,7 @@ beforeAll(async () => {
     label: 'webhook-alerts',
   });
   base = await stack.listen();
+  api = contractClient(base);
 }, 30_000);
 
 afterAll(async () => {
@@ -34,24 +39,25 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const post = (path: string, body?: object) =>
-  fetch(`${base}${path}`, {
-    method: 'POST',
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+async function registerWithSecret(companyId: string, name: string): Promise<string> {
+  const registered = await api.POST('/companies', { body: { id: companyId, name } });
+  expect(registered.response.status).toBe(201);
+  const created = await api.POST('/companies/{companyId}/webhook-secrets', {
+    params: { path: { companyId } },
   });
+  return created.data?.secret ?? '';
+}
 
 describe('a webhook delivery that cannot be recorded', () => {
   it('raises DeliveryRejected on the breach stream of the company, in the all-in-one wiring', async () => {
-    expect((await post('/companies', { id: 'eur-co', name: 'Euro charges' })).status).toBe(201);
-    const created = await post('/companies/eur-co/webhook-secrets');
-    const { secret } = (await created.json()) as { secret: string };
+    const secret = await registerWithSecret('eur-co', 'Euro charges');
     const aborter = new AbortController();
-    const response = await fetch(`${base}/companies/eur-co/breaches/stream`, {
+    const stream = await api.GET('/companies/{companyId}/breaches/stream', {
+      params: { path: { companyId: 'eur-co' } },
+      parseAs: 'stream',
       signal: aborter.signal,
     });
-    const reader = response.body!.getReader();
+    const reader = stream.data!.getReader();
     try {
       await readUntil(reader, /: alerts of eur-co\n\n/);
       const delivered = await postStripeEvent(
@@ -78,10 +84,7 @@ describe('a webhook delivery that cannot be recorded', () => {
 
 describe('money a webhook moved, as the company reads it', () => {
   it('a chargeback and a failed refund show on the payment: refunded, disputed and net', async () => {
-    expect((await post('/companies', { id: 'cb-co', name: 'Chargebacks' })).status).toBe(201);
-    const { secret } = (await (await post('/companies/cb-co/webhook-secrets')).json()) as {
-      secret: string;
-    };
+    const secret = await registerWithSecret('cb-co', 'Chargebacks');
     const at = Math.floor(Date.now() / 1000);
     const money = { charge: 'ch_cb', payment_intent: 'pi_cb', currency: 'usd' };
     const events = [
@@ -130,12 +133,11 @@ describe('money a webhook moved, as the company reads it', () => {
       expect(reply.status).toBe(200);
       position = String(((await reply.json()) as { position: string | null }).position ?? position);
     }
-    const listed = await fetch(
-      `${base}/companies/cb-co/payments?min_position=${encodeURIComponent(position)}`,
-    );
-    expect(listed.status).toBe(200);
-    const { data } = (await listed.json()) as { data: Record<string, unknown>[] };
-    expect(data).toEqual([
+    const listed = await api.GET('/companies/{companyId}/payments', {
+      params: { path: { companyId: 'cb-co' }, query: { min_position: position } },
+    });
+    expect(listed.response.status).toBe(200);
+    expect(listed.data?.data).toEqual([
       expect.objectContaining({
         payment_id: 'pi_cb',
         amount: '100.00',

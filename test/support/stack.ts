@@ -3,7 +3,12 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CACHE_REDIS, CacheModule, type CacheOptions } from '@cvf/cache';
 import { uniqueCacheOptions } from '@cvf/cache/testing';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
-import { sendAsAdminByDefault, TEST_CREDENTIAL_ENV } from '@cvf/platform/testing';
+import {
+  assertContractKept,
+  checkContract,
+  sendAsAdminByDefault,
+  TEST_CREDENTIAL_ENV,
+} from '@cvf/platform/testing';
 import { type Redis } from 'ioredis';
 import { GatewayModule } from '@cvf/gateway';
 import { IngestModule } from '@cvf/ingest';
@@ -73,6 +78,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const app = await createHttpApp(StackModule, config, { title: 'stack', description: 'stack' });
   if (options.asAdminByDefault ?? true) sendAsAdminByDefault(app);
+  checkContract(app);
   options.beforeInit?.(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -94,6 +100,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (address === null || typeof address === 'string') throw new Error('not listening');
       return `http://127.0.0.1:${address.port}`;
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      assertContractKept(app);
+    },
   };
 }

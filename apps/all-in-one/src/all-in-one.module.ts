@@ -7,6 +7,13 @@ import { IngestModule } from '@cvf/ingest';
 import { ProjectorModule } from '@cvf/projector';
 import { type WorkerConfig, WorkerModule } from '@cvf/worker';
 
+/** What the all-in-one process's OpenAPI document is called (the typed client's source). */
+export const ALL_IN_ONE_API = {
+  title: 'CVF portfolio backend (all-in-one)',
+  description:
+    'Write API (commands, CSV uploads, webhooks) and read API (cashflows, metrics, breaches).',
+} as const;
+
 /** The worker's configuration is the superset: platform, cache and worker variables. */
 export type AllInOneConfig = WorkerConfig;
 

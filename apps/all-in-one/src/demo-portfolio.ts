@@ -1,46 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CashflowDocument } from '@cvf/domain';
+import { createCvfClient, type CvfClient, paymentsFile, type Schemas } from '@cvf/client';
 
 /**
- * Loads the demo portfolio (samples/demo) through the real ingest path over HTTP: register,
- * terms as JSON commands, payments as a CSV upload. Idempotent: a second start finds the
- * company registered and loads nothing.
+ * Loads the demo portfolio (samples/demo) through the real ingest path over HTTP, with the
+ * typed client (@cvf/client): register, terms as JSON commands, payments as a CSV upload.
+ * Idempotent: a second start finds the company registered and loads nothing.
  */
 export const DEMO_COMPANY = 'demo';
 
-interface Response {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
+const company = { params: { path: { companyId: DEMO_COMPANY } } } as const;
 
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-): Promise<Response> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function expectOk(
-  base: string,
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-): Promise<string | null> {
-  const response = await call(base, method, path, key, body);
-  if (response.status >= 300) {
-    throw new Error(`${method} ${path} → ${response.status}: ${JSON.stringify(response.body)}`);
+/** What a write answered: its log position, or the failure as an error. */
+function positionOf(
+  what: string,
+  answer: {
+    data?: { position: string | null };
+    error?: unknown;
+    response: Response;
+  },
+): string | null {
+  if (answer.data === undefined) {
+    throw new Error(`${what} → ${answer.response.status}: ${JSON.stringify(answer.error)}`);
   }
-  return typeof response.body.position === 'string' ? response.body.position : null;
+  return answer.data.position;
 }
 
 async function csvRows(file: string): Promise<Record<string, string>[]> {
@@ -58,60 +41,85 @@ export async function loadDemoPortfolio(
   samples: string,
   key: string,
 ): Promise<string | null> {
-  const registered = await call(base, 'POST', '/companies', key, {
-    id: DEMO_COMPANY,
-    name: 'Demo SaaS Co.',
+  const api = createCvfClient({ baseUrl: base, token: key });
+  const registered = await api.POST('/companies', {
+    body: { id: DEMO_COMPANY, name: 'Demo SaaS Co.' },
   });
-  if (registered.status === 409) return null;
-  if (registered.status !== 201)
-    throw new Error(`registering the demo company: ${JSON.stringify(registered.body)}`);
-  const company = `/companies/${DEMO_COMPANY}`;
-  let position: string | null = null;
+  if (registered.response.status === 409) return null;
+  let position = positionOf('registering the demo company', registered);
   for (const row of await csvRows(join(samples, 'spend.csv'))) {
-    position = await expectOk(base, 'POST', `${company}/spends`, key, {
-      cohort_month: row.cohort_month,
-      planned_spend: row.spend,
-    });
+    const cohortMonth = row.cohort_month ?? '';
+    position = positionOf(
+      'planning spend',
+      await api.POST('/companies/{companyId}/spends', {
+        ...company,
+        body: { cohort_month: cohortMonth, planned_spend: row.spend ?? '' },
+      }),
+    );
     if (row.actual_spend) {
-      position = await expectOk(base, 'PUT', `${company}/spends/${row.cohort_month}/actual`, key, {
-        actual_spend: row.actual_spend,
-      });
+      position = positionOf(
+        'reporting actual spend',
+        await api.PUT('/companies/{companyId}/spends/{cohortMonth}/actual', {
+          params: { path: { companyId: DEMO_COMPANY, cohortMonth } },
+          body: { actual_spend: row.actual_spend },
+        }),
+      );
     }
   }
   for (const row of await csvRows(join(samples, 'trades.csv'))) {
-    position = await expectOk(base, 'POST', `${company}/trades`, key, row);
+    position = positionOf(
+      'creating a trade',
+      await api.POST('/companies/{companyId}/trades', {
+        ...company,
+        body: {
+          cohort_month: row.cohort_month ?? '',
+          sharing_percentage: row.sharing_percentage ?? '',
+          cash_cap: row.cash_cap ?? '',
+        },
+      }),
+    );
   }
   for (const row of await csvRows(join(samples, 'thresholds.csv'))) {
-    position = await expectOk(base, 'POST', `${company}/thresholds`, key, {
-      payment_period_month: Number(row.payment_period_month),
-      minimum_payment_percent: row.minimum_payment_percent,
-    });
+    position = positionOf(
+      'setting a threshold',
+      await api.POST('/companies/{companyId}/thresholds', {
+        ...company,
+        body: {
+          payment_period_month: Number(row.payment_period_month),
+          minimum_payment_percent: row.minimum_payment_percent ?? '',
+        },
+      }),
+    );
   }
   for (const row of await csvRows(join(samples, 'overrides.csv'))) {
-    position = await expectOk(base, 'POST', `${company}/threshold-overrides`, key, {
-      ...row,
-      payment_period_month: Number(row.payment_period_month),
-    });
+    position = positionOf(
+      'waiving a threshold',
+      await api.POST('/companies/{companyId}/threshold-overrides', {
+        ...company,
+        body: {
+          cohort_month: row.cohort_month ?? '',
+          payment_period_month: Number(row.payment_period_month),
+          reason: row.reason ?? '',
+        },
+      }),
+    );
   }
   const scenarios = { WORST: ['0.15', '0.12'], AVERAGE: ['0.2', '0.08'], BEST: ['0.25', '0.05'] };
   for (const [scenario, [m0, churn]] of Object.entries(scenarios)) {
-    position = await expectOk(base, 'PUT', `${company}/predictions/${scenario}`, key, {
-      m0,
-      churn,
-    });
+    position = positionOf(
+      `setting the ${scenario} assumptions`,
+      await api.PUT('/companies/{companyId}/predictions/{scenario}', {
+        params: { path: { companyId: DEMO_COMPANY, scenario: scenario as keyof typeof scenarios } },
+        body: { m0: m0 ?? '', churn: churn ?? '' },
+      }),
+    );
   }
-
-  const form = new FormData();
   const csv = await readFile(join(samples, 'payments.csv'));
-  form.append('file', new Blob([csv], { type: 'text/csv' }), 'payments.csv');
-  const upload = await fetch(`${base}${company}/payments/upload`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}` },
-    body: form,
+  const uploaded = await api.POST('/companies/{companyId}/payments/upload', {
+    ...company,
+    body: paymentsFile(new Blob([csv], { type: 'text/csv' })),
   });
-  const uploaded = (await upload.json()) as Record<string, unknown>;
-  if (upload.status >= 300) throw new Error(`uploading payments: ${JSON.stringify(uploaded)}`);
-  return typeof uploaded.position === 'string' ? uploaded.position : position;
+  return positionOf('uploading payments', uploaded) ?? position;
 }
 
 /** The actual cashflows once they reflect `position` (read-your-writes through the gateway). */
@@ -119,15 +127,19 @@ export async function cashflowsAt(
   base: string,
   position: string | null,
   key: string,
-): Promise<CashflowDocument> {
-  const query = position ? `?min_position=${encodeURIComponent(position)}` : '';
+): Promise<Schemas['CashflowDocument']> {
+  const api = createCvfClient({ baseUrl: base, token: key });
   for (let attempt = 0; attempt < 12; attempt++) {
-    const response = await fetch(`${base}/companies/${DEMO_COMPANY}/cashflows${query}`, {
-      headers: { authorization: `Bearer ${key}` },
+    const { data, error, response } = await api.GET('/companies/{companyId}/cashflows', {
+      params: {
+        path: { companyId: DEMO_COMPANY },
+        query: position === null ? {} : { min_position: position },
+      },
     });
-    if (response.ok) return (await response.json()) as CashflowDocument;
-    if (response.status !== 503)
-      throw new Error(`GET cashflows → ${response.status}: ${await response.text()}`);
+    if (data) return data;
+    if (response.status !== 503) {
+      throw new Error(`GET cashflows → ${response.status}: ${JSON.stringify(error)}`);
+    }
   }
   throw new Error('the demo portfolio was not computed within a minute');
 }
@@ -143,27 +155,29 @@ export async function createDemoKeys(
   base: string,
   adminKey: string,
 ): Promise<Record<'company' | 'underwriting' | 'operations', string>> {
-  const listed = await call(base, 'GET', '/api-keys', adminKey);
-  const keys = (listed.body.api_keys ?? []) as {
-    id: string;
-    name: string | null;
-    revoked_at: string | null;
-  }[];
+  const api: CvfClient = createCvfClient({ baseUrl: base, token: adminKey });
+  const listed = await api.GET('/api-keys');
+  const keys = listed.data?.api_keys ?? [];
   for (const old of keys.filter((k) => k.name === DEMO_KEY_NAME && k.revoked_at === null)) {
-    await call(base, 'DELETE', `/api-keys/${old.id}`, adminKey);
+    await api.DELETE('/api-keys/{keyId}', { params: { path: { keyId: old.id } } });
   }
-  const create = async (role: string, companyId?: string): Promise<string> => {
-    const made = await call(base, 'POST', '/api-keys', adminKey, {
-      role,
-      ...(companyId === undefined ? {} : { company_id: companyId }),
-      name: DEMO_KEY_NAME,
+  const create = async (
+    role: Schemas['CreateApiKeyDto']['role'],
+    companyId?: string,
+  ): Promise<string> => {
+    const made = await api.POST('/api-keys', {
+      body: {
+        role,
+        ...(companyId === undefined ? {} : { company_id: companyId }),
+        name: DEMO_KEY_NAME,
+      },
     });
-    if (made.status !== 201 || typeof made.body.key !== 'string') {
+    if (made.data === undefined) {
       throw new Error(
-        `creating the demo ${role} key → ${made.status}: ${JSON.stringify(made.body)}`,
+        `creating the demo ${role} key → ${made.response.status}: ${JSON.stringify(made.error)}`,
       );
     }
-    return made.body.key;
+    return made.data.key;
   };
   return {
     company: await create('company', DEMO_COMPANY),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHttpApp, ensureDatabase, loadConfigOrExit } from '@cvf/platform';
 import { renderTables } from '@cvf/cli';
 import { workerConfigFrom } from '@cvf/worker';
-import { AllInOneModule } from './all-in-one.module';
+import { ALL_IN_ONE_API, AllInOneModule } from './all-in-one.module';
 import { cashflowsAt, createDemoKeys, DEMO_COMPANY, loadDemoPortfolio } from './demo-portfolio';
 
 /**
@@ -41,9 +41,7 @@ async function main(): Promise<void> {
   class AllInOneRootModule {}
 
   const app = await createHttpApp(AllInOneRootModule, config.app, {
-    title: 'CVF portfolio backend (all-in-one)',
-    description:
-      'Write API (commands, CSV uploads, webhooks) and read API (cashflows, metrics, breaches).',
+    ...ALL_IN_ONE_API,
     bodyLimitBytes: 1024 * 1024,
   });
   await app.listen({ port: config.app.port, host: config.app.host });

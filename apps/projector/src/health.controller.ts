@@ -1,6 +1,14 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { kafkaCheck, PG_POOL, postgresCheck, Public } from '@cvf/platform';
+import {
+  kafkaCheck,
+  PG_POOL,
+  postgresCheck,
+  Public,
+  ApiOperationIds,
+  ApiLiveness,
+  ApiReadiness,
+} from '@cvf/platform';
 import { KAFKA_PROBE, type KafkaProbe } from '@cvf/messaging';
 import { Pool } from 'pg';
 import { ProjectorService } from './projector.service';
@@ -10,6 +18,7 @@ import { ProjectorService } from './projector.service';
  * that the subscription to the log is running. 503 with the failing check otherwise.
  */
 @Public('health probes answer without a credential')
+@ApiOperationIds({ live: 'getLiveness', ready: 'getReadiness' })
 @Controller('health')
 export class ProjectorHealthController {
   constructor(
@@ -22,11 +31,13 @@ export class ProjectorHealthController {
   ) {}
 
   @Get('live')
+  @ApiLiveness()
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiReadiness()
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -18,7 +18,14 @@ import {
   type KafkaTopics,
   MessagingModule,
 } from '@cvf/messaging';
-import { type AppConfig, DatabaseModule, PG_POOL, Public } from '@cvf/platform';
+import {
+  type AppConfig,
+  DatabaseModule,
+  PG_POOL,
+  Public,
+  ApiOperationIds,
+  ApiLiveness,
+} from '@cvf/platform';
 import { type Producer } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -74,11 +81,13 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
 }
 
 @Public('health probes answer without a credential')
+@ApiOperationIds({ live: 'getLiveness', ready: 'getReadiness' })
 @Controller('health')
 export class RelayHealthController {
   constructor(private readonly service: RelayService) {}
 
   @Get('live')
+  @ApiLiveness()
   live() {
     return { status: 'ok' };
   }

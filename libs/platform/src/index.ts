@@ -12,3 +12,4 @@ export * from './nest/health-checks';
 export * from './crypto';
 export * from './auth';
 export * from './http/exact-json';
+export * from './openapi';

@@ -23,7 +23,7 @@ import { type AlertScope, EVERY_COMPANY } from './alert-listeners';
 import { ALERT_SOURCE, type AlertSource } from './alert-source.port';
 import { parseLastEventId } from './last-event-id';
 import { SseStream } from './sse-stream';
-import { Allow } from '@cvf/platform';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 const RECONNECT_AFTER_MS = 3_000;
 
@@ -62,6 +62,7 @@ function ApiResume() {
  * client has read them reaches it. The stream ends when the client goes, or at shutdown.
  */
 @ApiTags('cashflows')
+@ApiOperationIds({ stream: 'streamBreaches', everyCompany: 'streamAllBreaches' })
 @Controller()
 export class BreachStreamController implements BeforeApplicationShutdown {
   private readonly logger = new Logger(BreachStreamController.name);

@@ -19,12 +19,13 @@ import {
   parseOrderParam,
 } from '../http/query-params';
 import { readAuditTrail } from './audit-trail.query';
-import { Allow, Caller, type Principal, seesPredictions } from '@cvf/platform';
+import { Allow, Caller, type Principal, seesPredictions, ApiOperationIds } from '@cvf/platform';
 
 /** Events a portfolio company does not see in its audit trail. */
 const PREDICTION_EVENT_TYPES: ReadonlySet<string> = new Set(['PredictionAssumptionsSet']);
 
 @ApiTags('audit')
+@ApiOperationIds({ events: 'listCompanyEvents' })
 @Controller('companies/:companyId/events')
 export class EventsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

@@ -24,7 +24,7 @@ import {
   owedSchema,
 } from '../http/openapi-schemas';
 import { parseMinPosition, parseMonthParam } from '../http/query-params';
-import { Allow, Caller, metricsFor, type Principal } from '@cvf/platform';
+import { Allow, Caller, metricsFor, type Principal, ApiOperationIds } from '@cvf/platform';
 
 /**
  * The cached results of a company (libs/cache): the actual cashflow document and what is
@@ -32,6 +32,13 @@ import { Allow, Caller, metricsFor, type Principal } from '@cvf/platform';
  * reflects; `min_position` makes it wait for one (read-your-writes).
  */
 @ApiTags('cashflows')
+@ApiOperationIds({
+  actual: 'getCashflows',
+  cohortsTable: 'getCohortsTable',
+  owed: 'getOwed',
+  breaches: 'listBreaches',
+  metrics: 'getMetrics',
+})
 @Controller('companies/:companyId')
 export class CashflowsController {
   constructor(

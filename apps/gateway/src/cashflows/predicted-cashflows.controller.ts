@@ -20,7 +20,7 @@ import {
   PredictionRequestDto,
   resolveAssumptions,
 } from './prediction-request';
-import { Allow } from '@cvf/platform';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 const JSON_CONTENT = 'application/json; charset=utf-8';
 
@@ -31,6 +31,7 @@ const JSON_CONTENT = 'application/json; charset=utf-8';
  * payments, so its cost follows the number of cohorts.
  */
 @ApiTags('cashflows')
+@ApiOperationIds({ scenario: 'getPredictedCashflows', compute: 'computePredictedCashflows' })
 @Controller('companies/:companyId/cashflows/predicted')
 export class PredictedCashflowsController {
   constructor(

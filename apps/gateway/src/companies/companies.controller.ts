@@ -11,9 +11,17 @@ import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiPage, ApiRead } from '../http/openapi';
 import { companyDetailSchema, companySchema, listSchema } from '../http/openapi-schemas';
 import { decodeCursor, encodeCursor, parseLimit, parseMinPosition } from '../http/query-params';
-import { Allow, Caller, metricsFor, type Principal, seesPredictions } from '@cvf/platform';
+import {
+  Allow,
+  Caller,
+  metricsFor,
+  type Principal,
+  seesPredictions,
+  ApiOperationIds,
+} from '@cvf/platform';
 
 @ApiTags('companies')
+@ApiOperationIds({ list: 'listCompanies', detail: 'getCompany' })
 @Controller('companies')
 export class CompaniesReadController {
   constructor(

@@ -32,7 +32,7 @@ import {
   parseMonthParam,
   parseTextParam,
 } from '../http/query-params';
-import { Allow } from '@cvf/platform';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 /** Amounts with `exponent` decimals: the company's currency, named once on the list. */
 const paymentDocument = (row: PaymentListRow, exponent: number) => ({
@@ -60,6 +60,7 @@ const customerDocument = (row: CustomerListRow, exponent: number) => ({
 
 /** Raw inputs as the read models hold them: how a company gets from its data to the numbers. */
 @ApiTags('payments')
+@ApiOperationIds({ payments: 'listPayments', payment: 'getPayment', customers: 'listCustomers' })
 @Controller('companies/:companyId')
 export class PaymentsReadController {
   constructor(private readonly readModel: ReadModelGate) {}

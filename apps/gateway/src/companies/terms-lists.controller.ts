@@ -20,7 +20,7 @@ import { LOG_POSITION_HEADER } from '../http/not-yet-consistent';
 import { ApiRead } from '../http/openapi';
 import { listSchema, termSchemas, withCurrency } from '../http/openapi-schemas';
 import { parseMinPosition } from '../http/query-params';
-import { Allow } from '@cvf/platform';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 /**
  * A company's terms as the read models hold them, in the wire forms the write side uses
@@ -28,6 +28,14 @@ import { Allow } from '@cvf/platform';
  * list is small (at most one entry per month, period or scenario), so it comes whole.
  */
 @ApiTags('terms')
+@ApiOperationIds({
+  trades: 'listTrades',
+  spends: 'listSpends',
+  spend: 'getSpend',
+  thresholds: 'listThresholds',
+  overrides: 'listThresholdWaivers',
+  predictions: 'listPredictionAssumptions',
+})
 @Controller('companies/:companyId')
 export class TermsListsController {
   constructor(private readonly readModel: ReadModelGate) {}

@@ -1,242 +1,219 @@
 import { type SchemaObject } from '@nestjs/swagger';
+import { problemSchema, record, termSchemas, wireSchemas } from '@cvf/platform';
 
-/** OpenAPI shapes of the read API as plain JSON Schema: the wire documents are not classes. */
+/**
+ * OpenAPI shapes of the read API as plain JSON Schema: the wire documents are not classes.
+ * Each named one (`record`) is a component of the document and a type of the typed client;
+ * every property is always present unless listed as optional.
+ */
 
 const text = { type: 'string' } as const;
-const money = {
-  type: 'string',
-  example: '160.00',
-  description: "decimal with the currency's places (JPY 0, USD 2, KWD 3)",
-} as const;
-const currency = {
-  type: 'string',
-  example: 'USD',
-  description: 'ISO 4217: every amount of the document is in it',
-} as const;
-const nullableMoney = { ...money, nullable: true } as const;
-const month = { type: 'string', example: '2020-01-01', description: 'YYYY-MM-01' } as const;
-const ratio = { type: 'string', nullable: true, example: '0.320000' } as const;
+const { money, month, ratio: computedRatio } = wireSchemas;
+const currency = { ...wireSchemas.currency, description: 'every amount of the document is in it' };
+const nullableMoney = { ...money, nullable: true };
+const ratio = { ...computedRatio, nullable: true };
+const termRatio = { type: 'string', pattern: '^\\d+(\\.\\d+)?$', description: 'as entered' };
 const integer = { type: 'integer' } as const;
+const count = { type: 'integer', minimum: 0 } as const;
 const nullableInteger = { type: 'integer', nullable: true } as const;
-const object = (properties: Record<string, SchemaObject>): SchemaObject => ({
-  type: 'object',
-  properties,
-});
+const instant = wireSchemas.instant;
+const list = (items: SchemaObject): SchemaObject => ({ type: 'array', items });
 
-const period = object({
-  period: integer,
+const period = record('Period', {
+  period: { type: 'integer', minimum: 0 },
   month,
   payment: money,
   predicted: { type: 'boolean' },
   threshold_failed: { type: 'boolean', nullable: true },
-  share_applied: { type: 'string', nullable: true, example: '0.8' },
+  share_applied: { ...termRatio, nullable: true, example: '0.8' },
   collected: nullableMoney,
   cumulative_collected: nullableMoney,
 });
 
-const cohort = object({
-  cohort_month: month,
-  planned_spend: nullableMoney,
-  actual_spend: nullableMoney,
-  spend: { ...nullableMoney, description: 'effective spend: actual when reported' },
-  customer_count: integer,
-  funded: { type: 'boolean' },
-  sharing_percentage: { type: 'string', description: 'funded cohorts only' },
-  cash_cap: { ...money, description: 'funded cohorts only' },
-  investment: nullableMoney,
-  last_actual_period: nullableInteger,
-  periods: { type: 'array', items: period },
-  cumulative_payment: money,
-  cumulative_collected: nullableMoney,
-  capped: { type: 'boolean', nullable: true },
-  moic: ratio,
-  annual_irr: ratio,
-  break_even_period: nullableInteger,
-  payback_period: nullableInteger,
-  cac: nullableMoney,
-  ltv_per_customer: nullableMoney,
-  unpredicted_reason: {
-    type: 'string',
-    description:
-      'predicted views only, on a cohort without payments they cannot predict (no m0 given or known, or no spend)',
+const cohort = record(
+  'Cohort',
+  {
+    cohort_month: month,
+    planned_spend: nullableMoney,
+    actual_spend: nullableMoney,
+    spend: { ...nullableMoney, description: 'effective spend: actual when reported' },
+    customer_count: count,
+    funded: { type: 'boolean' },
+    sharing_percentage: { ...termRatio, description: 'funded cohorts only' },
+    cash_cap: { ...money, description: 'funded cohorts only' },
+    investment: nullableMoney,
+    last_actual_period: nullableInteger,
+    periods: list(period),
+    cumulative_payment: money,
+    cumulative_collected: nullableMoney,
+    capped: { type: 'boolean', nullable: true },
+    moic: ratio,
+    annual_irr: ratio,
+    break_even_period: nullableInteger,
+    payback_period: nullableInteger,
+    cac: nullableMoney,
+    ltv_per_customer: nullableMoney,
+    unpredicted_reason: {
+      type: 'string',
+      description:
+        'predicted views only, on a cohort without payments they cannot predict (no m0 given or known, or no spend)',
+    },
   },
-});
+  ['sharing_percentage', 'cash_cap', 'unpredicted_reason'],
+);
 
-export const breachSchema = object({
+export const breachSchema = record('Breach', {
   cohort_month: month,
   period: integer,
   month,
-  ratio: { type: 'string', example: '0.100000' },
-  minimum: { type: 'string', example: '0.25' },
+  ratio: computedRatio,
+  minimum: { ...termRatio, example: '0.25' },
 });
 
-const monthlyAmounts: SchemaObject = { type: 'array', items: object({ month, amount: money }) };
+const monthlyAmounts = list(record('MonthlyAmount', { month, amount: money }));
 
 export const cashflowDocumentSchema: SchemaObject = {
-  ...object({
+  ...record('CashflowDocument', {
     view: { type: 'string', enum: ['actual', 'predicted'] },
     currency,
-    cohorts: { type: 'array', items: cohort },
+    cohorts: list(cohort),
     monthly_collections: monthlyAmounts,
-    breaches: { type: 'array', items: breachSchema },
+    breaches: list(breachSchema),
   }),
   description: 'The JSON document `cvf compute --format json` prints for the same data',
 };
 
-export const cohortsTableSchema = object({
+export const cohortsTableSchema = record('CohortsTable', {
   currency,
-  periods: { type: 'array', items: integer },
-  cohorts: {
-    type: 'array',
-    items: object({
+  periods: list(integer),
+  cohorts: list(
+    record('CohortsTableRow', {
       cohort_month: month,
-      customer_count: integer,
+      customer_count: count,
       last_actual_period: nullableInteger,
-      payments: { type: 'array', items: money, description: 'net payments by period' },
+      payments: { ...list(money), description: 'net payments by period' },
       total: money,
     }),
-  },
+  ),
 });
 
-export const owedSchema = object({ month, currency, owed: money });
+export const owedSchema = record('Owed', { month, currency, owed: money });
+
+/** The LTV estimate is the fund's: a company's own credential does not see it. */
+const PREDICTED_METRICS = ['ltv_estimate', 'ltv_scenario'];
 
 const metricsSummary = {
   as_of_month: month,
   currency,
   owed_this_month: money,
-  breaches_count: integer,
+  breaches_count: count,
   total_investment: money,
   total_collected: money,
   moic_to_date: ratio,
   cac_estimate: nullableMoney,
-  ltv_estimate: nullableMoney,
-  ltv_scenario: { type: 'string', nullable: true },
-  cohorts_count: integer,
-  capped_cohorts_count: integer,
-  computed_at: text,
-} as const;
-
-export const metricsSchema = object({ ...metricsSummary, owed_by_month: monthlyAmounts });
-
-export const companySchema = object({
-  id: text,
-  name: { type: 'string', nullable: true },
-  currency: { type: 'string', description: 'ISO 4217: every amount of the company is in it' },
-  timezone: { type: 'string', description: 'IANA: processor timestamps become dates here' },
-  registered_at: { type: 'string', nullable: true },
-});
-
-export const companyDetailSchema = object({
-  id: text,
-  name: { type: 'string', nullable: true },
-  currency: { type: 'string', description: 'ISO 4217: every amount of the company is in it' },
-  timezone: { type: 'string', description: 'IANA: processor timestamps become dates here' },
-  registered_at: { type: 'string', nullable: true },
-  counts: object(
-    Object.fromEntries(
-      [
-        'payments',
-        'voided_payments',
-        'customers',
-        'cohorts',
-        'trades',
-        'spends',
-        'thresholds',
-        'threshold_overrides',
-        'prediction_scenarios',
-      ].map((name) => [name, integer]),
-    ),
-  ),
-  net_payments: money,
-  metrics: object(metricsSummary),
-});
-
-export const termSchemas = {
-  trade: object({
-    id: { ...month, description: 'the cohort month: PUT /companies/{id}/trades/{id}' },
-    cohort_month: month,
-    sharing_percentage: { ...text, description: 'as entered' },
-    cash_cap: money,
-  }),
-  spend: object({
-    id: { ...month, description: 'the cohort month: GET and PUT /companies/{id}/spends/{id}' },
-    cohort_month: month,
-    planned_spend: money,
-    actual_spend: nullableMoney,
-    effective_spend: money,
-  }),
-  threshold: object({
-    id: { ...integer, description: 'the payment period: PUT /companies/{id}/thresholds/{id}' },
-    payment_period_month: integer,
-    minimum_payment_percent: { ...text, description: 'as entered' },
-  }),
-  override: object({ cohort_month: month, payment_period_month: integer, reason: text }),
-  assumptions: object({
-    scenario: { type: 'string', enum: ['WORST', 'AVERAGE', 'BEST'] },
-    m0: text,
-    churn: text,
-  }),
+  ltv_estimate: { ...nullableMoney, description: 'not for a company credential' },
+  ltv_scenario: { type: 'string', enum: ['WORST', 'AVERAGE', 'BEST'], nullable: true },
+  cohorts_count: count,
+  capped_cohorts_count: count,
+  computed_at: instant,
 };
 
-export const paymentSchema = object({
-  id: { ...text, description: 'the payment id: GET, PUT, DELETE /companies/{id}/payments/{id}' },
-  payment_id: text,
+export const metricsSchema = record(
+  'Metrics',
+  { ...metricsSummary, owed_by_month: monthlyAmounts },
+  PREDICTED_METRICS,
+);
+
+const companyFields = {
+  id: wireSchemas.entityId,
+  name: { type: 'string', nullable: true },
+  currency: { ...wireSchemas.currency, description: 'every amount of the company is in it' },
+  timezone: { type: 'string', description: 'IANA: processor timestamps become dates here' },
+  registered_at: { ...instant, nullable: true },
+};
+
+export const companySchema = record('Company', companyFields);
+
+const COUNTS = [
+  'payments',
+  'voided_payments',
+  'customers',
+  'cohorts',
+  'trades',
+  'spends',
+  'thresholds',
+  'threshold_overrides',
+  'prediction_scenarios',
+];
+
+export const companyDetailSchema = record('CompanyDetail', {
+  ...companyFields,
+  counts: record('CompanyCounts', Object.fromEntries(COUNTS.map((name) => [name, count])), [
+    'prediction_scenarios',
+  ]),
+  net_payments: money,
+  metrics: record('MetricsSummary', metricsSummary, PREDICTED_METRICS),
+});
+
+export { termSchemas };
+
+export const paymentSchema = record('Payment', {
+  id: {
+    ...wireSchemas.entityId,
+    description: 'the payment id: GET, PUT, DELETE /companies/{id}/payments/{id}',
+  },
+  payment_id: wireSchemas.entityId,
   customer_id: text,
-  payment_date: { type: 'string', example: '2020-01-15' },
+  payment_date: wireSchemas.date,
   amount: money,
   refunded: { ...money, description: 'refunds, less those that failed or were canceled' },
   disputed: { ...money, description: 'withdrawn by chargebacks, less what was reinstated' },
   net_amount: { ...money, description: 'amount − refunded − disputed' },
   voided: { type: 'boolean' },
   cohort_month: { ...month, nullable: true, description: "the customer's cohort" },
-  source: text,
-  recorded_at: text,
+  source: { type: 'string', example: 'api' },
+  recorded_at: instant,
 });
 
-export const customerSchema = object({
+export const customerSchema = record('Customer', {
   customer_id: text,
   cohort_month: month,
-  payments: integer,
+  payments: count,
   net_payments: money,
 });
 
-export const auditEventSchema = object({
-  position: { type: 'string', description: 'log position; the next page starts after it' },
+export const auditEventSchema = record('AuditEvent', {
+  position: { ...wireSchemas.position, description: 'log position; the next page starts after it' },
   stream_id: text,
-  stream_version: integer,
-  event_id: text,
+  stream_version: { type: 'integer', minimum: 1 },
+  event_id: { type: 'string', format: 'uuid' },
   type: text,
-  schema_version: integer,
+  schema_version: { type: 'integer', minimum: 1 },
   data: { type: 'object', description: 'the event payload as recorded' },
-  metadata: object({
-    company_id: text,
-    occurred_at: text,
-    actor: text,
+  metadata: record('EventMetadata', {
+    company_id: wireSchemas.entityId,
+    occurred_at: instant,
+    actor: { type: 'string', example: 'key:key_3kT…:company' },
     causation_id: { type: 'string', nullable: true },
     correlation_id: { type: 'string', nullable: true },
   }),
-  recorded_at: text,
+  recorded_at: instant,
 });
 
-export const problemSchema = object({
-  status: integer,
-  error: text,
-  message: text,
-  issues: { type: 'array', items: object({ field: text, reason: text }) },
-});
+export { problemSchema };
 
 /**
  * `{ data: [...] }`, plus `next_cursor` when paginated, and `currency` when the items show
- * money (`withCurrency`).
+ * money (`withCurrency`); named after its items (`PaymentPage`, `TradeList`).
  */
 export function listSchema(
   item: SchemaObject,
   paginated = true,
   withCurrency = false,
 ): SchemaObject {
-  return object({
+  return record(`${item.title ?? 'Item'}${paginated ? 'Page' : 'List'}`, {
     ...(withCurrency && { currency }),
-    data: { type: 'array', items: item },
+    data: list(item),
     ...(paginated && {
       next_cursor: {
         type: 'string',
@@ -247,8 +224,36 @@ export function listSchema(
   });
 }
 
+/** MCP's JSON-RPC 2.0 messages (Streamable HTTP): the tools are described by the server itself. */
+export const mcpMessageSchema: SchemaObject = {
+  title: 'JsonRpcMessage',
+  type: 'object',
+  required: ['jsonrpc'],
+  properties: {
+    jsonrpc: { type: 'string', enum: ['2.0'] },
+    id: { oneOf: [{ type: 'string' }, { type: 'integer' }], nullable: true },
+    method: { type: 'string', example: 'tools/call' },
+    params: { type: 'object' },
+    result: { type: 'object' },
+    error: record('JsonRpcErrorDetail', {
+      code: integer,
+      message: text,
+    }),
+  },
+};
+
+/** A JSON-RPC answer, or a batch of them. */
+export const mcpAnswerSchema: SchemaObject = { oneOf: [mcpMessageSchema, list(mcpMessageSchema)] };
+
+/** The MCP transport's own refusals are JSON-RPC errors; the front door's are problems. */
+export const mcpErrorSchema: SchemaObject = {
+  oneOf: [{ $ref: '#/components/schemas/Problem' }, mcpMessageSchema],
+};
+
 /** One record of a list (GET …/payments/{id}, …/spends/{id}): its list item and the currency. */
 export const withCurrency = (item: SchemaObject): SchemaObject => ({
   ...item,
+  title: `${item.title ?? 'Item'}Record`,
+  required: [...(item.required ?? []), 'currency'],
   properties: { ...item.properties, currency },
 });

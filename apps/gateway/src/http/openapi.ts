@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiQuery, ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import { headerRef } from '@cvf/platform';
 import { problemSchema } from './openapi-schemas';
-import { MAX_PAGE_SIZE } from './query-params';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './query-params';
 
 /**
  * Reads from the read models or the cache see the caller's own writes by default
@@ -50,15 +51,7 @@ export function ApiRead(
         `A write's "position": wait (up to 5 s) until ${source} it (read-your-writes); ` +
         `503 with Retry-After otherwise.${log ? '' : ` ${OWN_WRITES}`}`,
     }),
-    ApiOkResponse({
-      schema: ok,
-      headers: {
-        'X-Log-Position': {
-          description: 'the log position the data reflects ("<transaction>:<position>")',
-          schema: { type: 'string' },
-        },
-      },
-    }),
+    ApiOkResponse({ schema: ok, headers: { 'X-Log-Position': headerRef('X-Log-Position') } }),
     ApiResponse({
       status: 400,
       description: 'a bad parameter, named in issues',
@@ -77,8 +70,8 @@ export function ApiPage() {
     ApiQuery({
       name: 'limit',
       required: false,
-      type: Number,
-      description: `page size, 1–${MAX_PAGE_SIZE} (default 100)`,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+      description: `page size, 1–${MAX_PAGE_SIZE}`,
     }),
     ApiQuery({
       name: 'cursor',

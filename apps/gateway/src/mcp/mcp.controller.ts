@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { mcpAnswerSchema, mcpErrorSchema, problemSchema } from '../http/openapi-schemas';
 import {
   answerMcpPost,
   createCvfMcpServer,
@@ -8,7 +9,7 @@ import {
   inProcessDispatch,
   toolsServedBy,
 } from '@cvf/mcp';
-import { Allow, type AuthenticatedRequest } from '@cvf/platform';
+import { Allow, type AuthenticatedRequest, ApiOperationIds } from '@cvf/platform';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
@@ -19,6 +20,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
  * admits any role (401 without a credential); what a role may do is the routes' to say.
  */
 @ApiTags('mcp')
+@ApiOperationIds({ post: 'postMcpMessage', stream: 'getMcpStream' })
 @Controller('mcp')
 export class McpController {
   private served: readonly CvfTool[] | undefined;
@@ -32,6 +34,16 @@ export class McpController {
       'MCP (Streamable HTTP, JSON answers, no session): the CVF tools, each one call of this ' +
       "API with the request's credential",
   })
+  @ApiBody({ schema: mcpAnswerSchema, description: 'a JSON-RPC message or batch' })
+  @ApiResponse({ status: 200, schema: mcpAnswerSchema, description: 'the JSON-RPC answer' })
+  @ApiResponse({ status: 202, description: 'notifications only: nothing to answer' })
+  @ApiResponse({ status: 400, schema: mcpErrorSchema, description: 'not JSON-RPC' })
+  @ApiResponse({
+    status: 406,
+    schema: mcpErrorSchema,
+    description: 'Accept lacks application/json',
+  })
+  @ApiResponse({ status: 415, schema: mcpErrorSchema, description: 'not application/json' })
   async post(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const dispatch = inProcessDispatch(fastify, {
@@ -51,6 +63,7 @@ export class McpController {
   @Get()
   @Allow('company', 'underwriting', 'operations')
   @ApiOperation({ summary: 'No event stream here: 405 (POST JSON-RPC messages instead)' })
+  @ApiResponse({ status: 405, schema: problemSchema, description: 'always: POST instead' })
   async stream(@Res() reply: FastifyReply): Promise<void> {
     await reply.status(405).header('allow', 'POST').send({
       status: 405,

@@ -1,4 +1,5 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { assertAnswerInContract } from '@cvf/platform/testing';
 
 /** One answer of the HTTP API with its JSON body (typed by the caller). */
 export interface Reply<T = Record<string, unknown>> {
@@ -11,7 +12,10 @@ export interface Reply<T = Record<string, unknown>> {
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** A request through Fastify's `inject`: real routing, validation, filters, headers. */
+/**
+ * A request through Fastify's `inject`: real routing, validation, filters, headers. Fails when
+ * the answer breaks the app's OpenAPI document (the test apps check every answer).
+ */
 export async function call<T = Record<string, unknown>>(
   app: NestFastifyApplication,
   method: Method,
@@ -19,6 +23,7 @@ export async function call<T = Record<string, unknown>>(
   payload?: object | string,
 ): Promise<Reply<T>> {
   const response = await app.inject({ method, url, payload });
+  assertAnswerInContract(app, response.headers['x-request-id']);
   return {
     status: response.statusCode,
     body: (response.body === '' ? {} : response.json()) as T,

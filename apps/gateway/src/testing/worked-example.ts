@@ -2,7 +2,7 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { write } from './gateway-http';
-import { ADMIN_HEADERS } from '@cvf/platform/testing';
+import { ADMIN_HEADERS, contractFetch } from '@cvf/platform/testing';
 
 /** DOMAIN.md's worked example, written through the ingest routes. */
 export const WORKED_PAYMENTS = [
@@ -19,10 +19,13 @@ type Target = NestFastifyApplication | WriteFn;
 const writerOf = (target: Target): WriteFn =>
   typeof target === 'function' ? target : (method, path, body) => write(target, method, path, body);
 
-/** A `WriteFn` over HTTP, for apps running in their own processes (e.g. ingest at `base`). */
+/**
+ * A `WriteFn` over HTTP, for apps running in their own processes (e.g. ingest at `base`);
+ * every answer is checked against the service's OpenAPI document.
+ */
 export function httpWriter(base: string): WriteFn {
   return async (method, path, body) => {
-    const response = await fetch(`${base}${path}`, {
+    const response = await contractFetch(`${base}${path}`, {
       method,
       headers: { ...ADMIN_HEADERS, 'content-type': 'application/json' },
       body: JSON.stringify(body),

@@ -14,6 +14,7 @@ import {
   type CreatedApiKey,
   ROLES,
   type Role,
+  ApiOperationIds,
 } from '@cvf/platform';
 
 export class CreateApiKeyDto {
@@ -41,11 +42,11 @@ export class CreateApiKeyDto {
 export class ApiKeyDto implements ApiKeyInfo {
   @ApiProperty({ example: 'key_3kTMd8rQx0aB' }) id!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiPropertyOptional({ nullable: true, type: String }) company_id!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) company_id!: string | null;
+  @ApiProperty({ nullable: true, type: String }) name!: string | null;
   @ApiProperty() created_at!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) last_used_at!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) revoked_at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) last_used_at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) revoked_at!: string | null;
 }
 
 export class CreatedApiKeyDto implements CreatedApiKey {
@@ -53,9 +54,13 @@ export class CreatedApiKeyDto implements CreatedApiKey {
   @ApiProperty({ description: 'shown this once; only its hash is stored', example: 'cvfk_…' })
   key!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiPropertyOptional({ nullable: true, type: String }) company_id!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) company_id!: string | null;
+  @ApiProperty({ nullable: true, type: String }) name!: string | null;
   @ApiProperty() created_at!: string;
+}
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyDto] }) api_keys!: ApiKeyDto[];
 }
 
 /**
@@ -63,6 +68,7 @@ export class CreatedApiKeyDto implements CreatedApiKey {
  * stored as its sha256; a revoked key stops verifying in every process within a second.
  */
 @ApiTags('api keys')
+@ApiOperationIds({ create: 'createApiKey', list: 'listApiKeys', revoke: 'revokeApiKey' })
 @Controller('api-keys')
 @Allow()
 export class ApiKeysController {
@@ -79,7 +85,7 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: 'Every API key with its last use (never the key itself)' })
-  @ApiResponse({ status: 200, type: [ApiKeyDto] })
+  @ApiResponse({ status: 200, type: ApiKeyListDto })
   async list(): Promise<{ api_keys: ApiKeyInfo[] }> {
     return { api_keys: await this.keys.list() };
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { companyStateDocument, NotFoundError } from '@cvf/domain';
 import type { FastifyReply } from 'fastify';
@@ -7,10 +7,24 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
 import { companyWrite, Write, type WriteRequest } from '../http/write-context';
-import { RegisterCompanyDto, RenameCompanyDto, WriteResultDto } from './company.dto';
-import { Allow, Caller, type Principal, seesPredictions } from '@cvf/platform';
+import {
+  RegisterCompanyDto,
+  RegisteredCompanyDto,
+  RenameCompanyDto,
+  WriteResultDto,
+} from './company.dto';
+import {
+  Allow,
+  Caller,
+  type Principal,
+  seesPredictions,
+  ApiOperationIds,
+  companyTermsSchema,
+  headerRef,
+} from '@cvf/platform';
 
 @ApiTags('companies')
+@ApiOperationIds({ register: 'registerCompany', rename: 'renameCompany', terms: 'getCompanyTerms' })
 @Controller('companies')
 export class CompaniesController {
   constructor(
@@ -22,7 +36,7 @@ export class CompaniesController {
   @Allow('underwriting')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a portfolio company' })
-  @ApiResponse({ status: 201, type: WriteResultDto })
+  @ApiResponse({ status: 201, type: RegisteredCompanyDto })
   async register(
     @Body() body: RegisterCompanyDto,
     @Write() write: WriteRequest,
@@ -58,6 +72,7 @@ export class CompaniesController {
   @Get(':companyId/terms')
   @Allow('company', 'underwriting', 'operations')
   @Header('cache-control', 'no-store')
+  @ApiOkResponse({ schema: companyTermsSchema, headers: { ETag: headerRef('ETag') } })
   @ApiOperation({
     summary:
       "The company's terms as the write side holds them, with the stream version as ETag (for If-Match)",

@@ -152,3 +152,7 @@ export class WriteResultDto {
   @ApiProperty({ description: '0 when the command changed nothing (repeated or already recorded)' })
   events_appended!: number;
 }
+
+export class RegisteredCompanyDto extends WriteResultDto {
+  @ApiProperty({ description: 'the company id (the one sent, or a fresh uuid)' }) id!: string;
+}

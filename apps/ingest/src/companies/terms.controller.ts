@@ -18,7 +18,7 @@ import {
   TradeTermsDto,
   WriteResultDto,
 } from './company.dto';
-import { Allow } from '@cvf/platform';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 /**
  * A payment period in the path. A non-integer fails like any other bad field (400 naming
@@ -44,7 +44,20 @@ function requireSameMonth(named: string | undefined, path: string): void {
 
 /** Terms set by underwriting and operations: each route is one command on the company stream. */
 @ApiTags('terms')
-@ApiResponse({ status: 200, type: WriteResultDto })
+@ApiResponse({ status: '2XX', type: WriteResultDto })
+@ApiOperationIds({
+  createTrade: 'createTrade',
+  amendTrade: 'amendTrade',
+  planSpend: 'planSpend',
+  replanSpend: 'replanSpend',
+  reportActualSpend: 'reportActualSpend',
+  setThreshold: 'setThreshold',
+  putThreshold: 'setThresholdOfPeriod',
+  removeThreshold: 'removeThreshold',
+  override: 'waiveThreshold',
+  revokeOverride: 'revokeThresholdWaiver',
+  setAssumptions: 'setPredictionAssumptions',
+})
 @Controller('companies/:companyId')
 export class TermsController {
   constructor(private readonly commands: CommandBus) {}

@@ -1,7 +1,14 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { PG_POOL, postgresCheck, Public } from '@cvf/platform';
+import {
+  PG_POOL,
+  postgresCheck,
+  Public,
+  ApiOperationIds,
+  ApiLiveness,
+  ApiReadiness,
+} from '@cvf/platform';
 import { Pool } from 'pg';
 
 /**
@@ -11,6 +18,7 @@ import { Pool } from 'pg';
  */
 @ApiTags('health')
 @Public('health probes answer without a credential')
+@ApiOperationIds({ live: 'getLiveness', probe: 'getHealth', ready: 'getReadiness' })
 @Controller('health')
 export class IngestHealthController {
   constructor(
@@ -19,14 +27,23 @@ export class IngestHealthController {
     @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
-  // `GET /health` is the Python API's probe (README "Python API compatibility"): liveness.
-  @Get(['live', ''])
-  @ApiOperation({ summary: 'Liveness: the process answers (also at /health)' })
+  @Get('live')
+  @ApiLiveness()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  /** The Python API's probe (README "Python API compatibility"): liveness, as `live`. */
+  @Get()
+  @ApiLiveness()
+  @ApiOperation({ summary: 'Liveness at the Python API’s path: the process answers' })
+  probe(): { status: 'ok' } {
+    return this.live();
+  }
+
   @Get('ready')
+  @ApiReadiness()
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: PostgreSQL answers (503 otherwise)' })
   ready() {

@@ -1,6 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ValidationError, type CompanyCommand, type PaymentCommand } from '@cvf/domain';
-import { actorOf, type AuthenticatedRequest, type CommandContext } from '@cvf/platform';
+import {
+  actorOf,
+  asCommandRoute,
+  type AuthenticatedRequest,
+  type CommandContext,
+} from '@cvf/platform';
 import { CompanyWrite, PaymentWrite } from '../commands/write-commands';
 import { requireStorableText } from './storable-text';
 
@@ -29,7 +34,7 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteRequest => {
+const writeRequest = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteRequest => {
   const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   const header = (name: string) => {
     const value = request.headers[name];
@@ -47,6 +52,9 @@ export const Write = createParamDecorator((_data: unknown, ctx: ExecutionContext
     ifMatch: parseIfMatch(header('if-match')),
   };
 });
+
+/** The write of a command; marks its route as one in the OpenAPI document (If-Match, 409, 412, 422). */
+export const Write = asCommandRoute(writeRequest);
 
 export function commandContext(companyId: string, write: WriteRequest): CommandContext {
   return { companyId, actor: write.actor, correlationId: write.correlationId, causationId: null };

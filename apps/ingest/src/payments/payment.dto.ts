@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { DecimalProperty } from '../http/decimal-property';
+import { WriteResultDto } from '../companies/company.dto';
 
 export class PaymentFactsDto {
   @ApiProperty({ example: 'cus_42' })
@@ -51,4 +52,13 @@ export class RefundDto {
   @IsOptional()
   @IsString()
   refund_id?: string;
+}
+
+export class RecordedPaymentDto extends WriteResultDto {
+  @ApiProperty({ description: 'the id sent, or the one derived from the facts' })
+  payment_id!: string;
+}
+
+export class RecordedRefundDto extends WriteResultDto {
+  @ApiProperty({ description: 'the id sent, or a fresh uuid' }) refund_id!: string;
 }

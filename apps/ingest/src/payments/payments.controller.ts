@@ -13,11 +13,23 @@ import { type WriteResult } from '../commands/stream-writer';
 import { WriteResultDto } from '../companies/company.dto';
 import { paymentWrite, Write, type WriteRequest } from '../http/write-context';
 import { derivedPaymentId } from './derived-payment-id';
-import { PaymentFactsDto, RecordPaymentDto, RefundDto } from './payment.dto';
-import { Allow } from '@cvf/platform';
+import {
+  PaymentFactsDto,
+  RecordedPaymentDto,
+  RecordedRefundDto,
+  RecordPaymentDto,
+  RefundDto,
+} from './payment.dto';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 @ApiTags('payments')
-@ApiResponse({ status: 200, type: WriteResultDto })
+@ApiResponse({ status: '2XX', type: WriteResultDto })
+@ApiOperationIds({
+  record: 'recordPayment',
+  correct: 'correctPayment',
+  void: 'voidPayment',
+  refund: 'refundPayment',
+})
 @Controller('companies/:companyId/payments')
 export class PaymentsController {
   constructor(
@@ -48,6 +60,7 @@ export class PaymentsController {
   @Post()
   @Allow('company')
   @HttpCode(201)
+  @ApiResponse({ status: 201, type: RecordedPaymentDto })
   @ApiOperation({
     summary: 'Record a payment (a repeated delivery records nothing new: events_appended 0)',
   })
@@ -116,6 +129,7 @@ export class PaymentsController {
   @Post(':paymentId/refunds')
   @Allow('company')
   @HttpCode(201)
+  @ApiResponse({ status: 201, type: RecordedRefundDto })
   @ApiOperation({ summary: 'Refund part or all of a payment (422 beyond what remains)' })
   async refund(
     @Param('companyId') companyId: string,

@@ -6,6 +6,7 @@ import {
   type RecordedEvent,
 } from '@cvf/event-store';
 import { Pool } from 'pg';
+import { assertAnswerInContract } from '@cvf/platform/testing';
 
 /** One answer of the ingest API, its JSON body parsed. */
 export interface HttpReply {
@@ -16,7 +17,10 @@ export interface HttpReply {
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** Sends a request through Fastify's `inject`: real routing, parsing, validation, filters. */
+/**
+ * Sends a request through Fastify's `inject`: real routing, parsing, validation, filters.
+ * Fails when the answer breaks the app's OpenAPI document (the test apps check every answer).
+ */
 export async function send(
   app: NestFastifyApplication,
   method: Method,
@@ -25,6 +29,7 @@ export async function send(
   headers: Readonly<Record<string, string>> = {},
 ): Promise<HttpReply> {
   const response = await app.inject({ method, url, payload, headers });
+  assertAnswerInContract(app, response.headers['x-request-id']);
   return {
     status: response.statusCode,
     body: response.json<Record<string, unknown>>(),

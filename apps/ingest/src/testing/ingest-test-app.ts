@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
-import { sendAsAdminByDefault, TEST_CREDENTIAL_ENV } from '@cvf/platform/testing';
+import {
+  assertContractKept,
+  checkContract,
+  sendAsAdminByDefault,
+  TEST_CREDENTIAL_ENV,
+} from '@cvf/platform/testing';
 import { assertTestDatabase, createTestDatabase, type TestDatabase } from '@cvf/test-support';
 import { IngestModule } from '../ingest.module';
 
@@ -34,6 +39,7 @@ export async function startIngestTestApp(
   class IngestTestModule {}
   const app = await createHttpApp(IngestTestModule, config, { title: 'test', description: 'test' });
   if (asAdminByDefault) sendAsAdminByDefault(app);
+  checkContract(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {
@@ -42,6 +48,7 @@ export async function startIngestTestApp(
     close: async () => {
       await app.close();
       await database.drop();
+      assertContractKept(app);
     },
   };
 }

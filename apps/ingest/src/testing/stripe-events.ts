@@ -1,3 +1,4 @@
+import { contractFetch } from '@cvf/platform/testing';
 import Stripe from 'stripe';
 import { charge, dispute, invoice, paymentIntent, refund } from './stripe-objects';
 
@@ -52,7 +53,7 @@ export function postStripeEvent(
   event: Stripe.Event,
 ): Promise<Response> {
   const payload = JSON.stringify(event);
-  return fetch(`${base}/webhooks/${companyId}/stripe`, {
+  return contractFetch(`${base}/webhooks/${companyId}/stripe`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

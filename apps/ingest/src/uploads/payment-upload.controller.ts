@@ -4,14 +4,13 @@ import {
   ApiConsumes,
   ApiOperation,
   ApiProperty,
-  ApiPropertyOptional,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Write, type WriteRequest } from '../http/write-context';
 import { PaymentUploads, type UploadResult } from './payment-uploads.service';
-import { Allow } from '@cvf/platform';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 export class UploadResultDto implements UploadResult {
   @ApiProperty({ description: 'data rows in the file' })
@@ -20,7 +19,7 @@ export class UploadResultDto implements UploadResult {
   recorded!: number;
   @ApiProperty({ description: 'rows whose payment was recorded already with the same facts' })
   already_recorded!: number;
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
     type: String,
     description: 'log position of the last event; pass as min_position to read your write',
@@ -31,6 +30,7 @@ export class UploadResultDto implements UploadResult {
 }
 
 @ApiTags('payments')
+@ApiOperationIds({ upload: 'uploadPayments' })
 @Controller('companies/:companyId/payments')
 export class PaymentUploadController {
   constructor(private readonly uploads: PaymentUploads) {}
@@ -53,6 +53,7 @@ export class PaymentUploadController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
+      title: 'UploadPaymentsForm',
       type: 'object',
       required: ['file'],
       properties: {

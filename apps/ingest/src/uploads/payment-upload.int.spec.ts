@@ -433,10 +433,15 @@ describe('the OpenAPI document', () => {
     const response = await ingest.app.inject({ method: 'GET', url: '/docs/openapi.json' });
     const document = response.json<{
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+      components: { schemas: Record<string, unknown> };
     }>();
     const upload = document.paths['/companies/{companyId}/payments/upload']?.post;
-    expect(upload?.requestBody?.content['multipart/form-data']).toMatchObject({
-      schema: { properties: { file: { type: 'string', format: 'binary' } } },
+    expect(upload?.requestBody?.content['multipart/form-data']).toEqual({
+      schema: { $ref: '#/components/schemas/UploadPaymentsForm' },
+    });
+    expect(document.components.schemas.UploadPaymentsForm).toMatchObject({
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
     });
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([

@@ -1,14 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@cvf/domain';
-import { Allow, FUND_ROLES } from '@cvf/platform';
+import { Allow, FUND_ROLES, ApiOperationIds } from '@cvf/platform';
 import { WebhookReceiptDto } from './webhook.controller';
 import { WebhookIntake, type WebhookReceipt } from './webhook-intake.service';
 import {
@@ -30,20 +23,21 @@ export class WebhookDeliveryDto implements DeliveryRecord {
     description: 'deferred: answered 409 (a refund before its charge), handled on the retry',
   })
   outcome!: DeliveryOutcome;
-  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) payment_id!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) handled_at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String }) payment_id!: string | null;
+  @ApiProperty({ nullable: true, type: String }) handled_at!: string | null;
 }
 
 export class WebhookDeliveryPageDto {
   @ApiProperty({ type: [WebhookDeliveryDto] }) data!: WebhookDeliveryDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) next_cursor!: string | null;
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
 }
 
 const MAX_LIMIT = 500;
 
 /** What came of each signed webhook delivery of a company, and replaying one. */
 @ApiTags('webhooks')
+@ApiOperationIds({ list: 'listWebhookDeliveries', replay: 'replayWebhookDelivery' })
 @Controller('companies/:companyId/webhook-deliveries')
 export class WebhookDeliveriesController {
   constructor(
@@ -56,7 +50,11 @@ export class WebhookDeliveriesController {
   @ApiOperation({ summary: 'The company’s webhook deliveries, newest first, with their outcome' })
   @ApiQuery({ name: 'outcome', required: false, enum: DELIVERY_OUTCOMES })
   @ApiQuery({ name: 'provider', required: false, example: 'stripe' })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_LIMIT}, default 50` })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 },
+  })
   @ApiQuery({ name: 'cursor', required: false, description: 'next_cursor of the previous page' })
   @ApiResponse({ status: 200, type: WebhookDeliveryPageDto })
   async list(

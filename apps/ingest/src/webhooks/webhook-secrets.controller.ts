@@ -1,27 +1,22 @@
 import { Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { CompanyStreams } from '../commands/company-streams';
 import { type WriteResult } from '../commands/stream-writer';
+import { WriteResultDto } from '../companies/company.dto';
 import { companyWrite, Write, type WriteRequest } from '../http/write-context';
 import { NotReplayed } from '../idempotency/idempotent-requests';
 import { WebhookSecrets, type WebhookSecretInfo } from './webhook-tables';
-import { Allow } from '@cvf/platform';
+import { Allow, ApiOperationIds } from '@cvf/platform';
 
 export class WebhookSecretDto implements WebhookSecretInfo {
   @ApiProperty({ example: 'whs_3kTMd8rQx0aB' }) secret_id!: string;
   @ApiProperty() created_at!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) revoked_at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) revoked_at!: string | null;
 }
 
-export class CreatedWebhookSecretDto {
+export class CreatedWebhookSecretDto extends WriteResultDto {
   @ApiProperty() secret_id!: string;
   @ApiProperty({
     description:
@@ -35,6 +30,11 @@ export class CreatedWebhookSecretDto {
   @ApiProperty() created_at!: string;
 }
 
+export class RevokedWebhookSecretDto extends WriteResultDto {
+  @ApiProperty() secret_id!: string;
+  @ApiProperty({ nullable: true, type: String }) revoked_at!: string | null;
+}
+
 type CreatedSecret = WriteResult & { secret_id: string; secret: string; created_at: string };
 
 /**
@@ -43,6 +43,11 @@ type CreatedSecret = WriteResult & { secret_id: string; secret: string; created_
  * was added or revoked (by id), never the secret.
  */
 @ApiTags('webhooks')
+@ApiOperationIds({
+  create: 'createWebhookSecret',
+  list: 'listWebhookSecrets',
+  revoke: 'revokeWebhookSecret',
+})
 @Controller('companies/:companyId/webhook-secrets')
 export class WebhookSecretsController {
   constructor(
@@ -90,7 +95,7 @@ export class WebhookSecretsController {
   @Delete(':secretId')
   @Allow('company')
   @ApiOperation({ summary: 'Revoke a signing secret (ends a rotation); 404 if unknown or revoked' })
-  @ApiResponse({ status: 200, type: WebhookSecretDto })
+  @ApiResponse({ status: 200, type: RevokedWebhookSecretDto })
   async revoke(
     @Param('companyId') companyId: string,
     @Param('secretId') secretId: string,

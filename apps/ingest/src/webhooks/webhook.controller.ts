@@ -6,12 +6,11 @@ import {
   ApiOperation,
   ApiParam,
   ApiProperty,
-  ApiPropertyOptional,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '@cvf/platform';
+import { Public, ApiOperationIds } from '@cvf/platform';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome } from './webhook-tables';
 import { WebhookIntake, type WebhookReceipt } from './webhook-intake.service';
 
@@ -20,16 +19,16 @@ export class WebhookReceiptDto implements WebhookReceipt {
   @ApiProperty({ example: 'evt_1NG8Du2eZvKYlo2CUI79vXWy' }) event_id!: string;
   @ApiProperty({ example: 'charge.succeeded' }) event_type!: string;
   @ApiProperty({ enum: DELIVERY_OUTCOMES }) outcome!: DeliveryOutcome;
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
     type: String,
     description: 'why it was ignored, rejected or a duplicate',
   })
   reason!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'ch_3MmlLrLkdIwHu7ix0snN0B15' })
+  @ApiProperty({ nullable: true, type: String, example: 'ch_3MmlLrLkdIwHu7ix0snN0B15' })
   payment_id!: string | null;
   @ApiProperty() events_appended!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) position!: string | null;
+  @ApiProperty({ nullable: true, type: String }) position!: string | null;
 }
 
 const STRIPE_EVENTS =
@@ -42,6 +41,7 @@ const STRIPE_EVENTS =
 
 @ApiTags('webhooks')
 @Public('signed by the payment processor: the signature (per-company secret) is its credential')
+@ApiOperationIds({ receive: 'receiveWebhook' })
 @Controller('webhooks/:companyId')
 export class WebhookController {
   constructor(private readonly intake: WebhookIntake) {}

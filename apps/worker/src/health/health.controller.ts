@@ -1,7 +1,16 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { CACHE_REDIS } from '@cvf/cache';
-import { kafkaCheck, PG_POOL, postgresCheck, Public, redisCheck } from '@cvf/platform';
+import {
+  kafkaCheck,
+  PG_POOL,
+  postgresCheck,
+  Public,
+  redisCheck,
+  ApiOperationIds,
+  ApiLiveness,
+  ApiReadiness,
+} from '@cvf/platform';
 import { KAFKA_PROBE, type KafkaProbe } from '@cvf/messaging';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
@@ -12,6 +21,7 @@ import { RecomputeWorker } from '../recompute.worker';
  * and checks that the BullMQ worker is taking jobs. 503 with the failing check otherwise.
  */
 @Public('health probes answer without a credential')
+@ApiOperationIds({ live: 'getLiveness', ready: 'getReadiness' })
 @Controller('health')
 export class HealthController {
   constructor(
@@ -25,11 +35,13 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiLiveness()
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiReadiness()
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -43,8 +43,8 @@ import { type CompanyState, overrideKey } from './state';
  * - Remove/revoke of something absent is NotFoundError.
  */
 
-const COMPANY_NAME_MAX = 200;
-const OVERRIDE_REASON_MAX = 500;
+export const COMPANY_NAME_MAX = 200;
+export const OVERRIDE_REASON_MAX = 500;
 
 /** Digits of the company's minor unit: amounts are parsed and stored at its currency's scale. */
 const exponentOf = (state: CompanyState): number => currencyExponent(state.currency);

@@ -6,7 +6,7 @@ import { type CompanyState, evolveCompany, initialCompanyState } from './state';
 
 export * from './commands';
 export * from './terms-document';
-export { decideCompany } from './decide';
+export { COMPANY_NAME_MAX, decideCompany, OVERRIDE_REASON_MAX } from './decide';
 export {
   type CompanyState,
   initialCompanyState,

@@ -25,9 +25,9 @@ import {
 } from './commands';
 import { netCentsOf, type PaymentFacts, type PaymentState, type RecordedPayment } from './state';
 
-const CUSTOMER_ID_MAX = 200;
+export const CUSTOMER_ID_MAX = 200;
 const SOURCE_REF_MAX = 200;
-const VOID_REASON_MAX = 500;
+export const VOID_REASON_MAX = 500;
 const REVERSAL_REASON_MAX = 200;
 
 interface RawPaymentFields {

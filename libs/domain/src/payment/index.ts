@@ -5,7 +5,13 @@ import { decidePayment } from './decide';
 import { evolvePayment, initialPaymentState, type PaymentState } from './state';
 
 export * from './commands';
-export { decidePayment, parsePaymentFields, PAYMENT_FACT_FIELDS } from './decide';
+export {
+  CUSTOMER_ID_MAX,
+  decidePayment,
+  parsePaymentFields,
+  PAYMENT_FACT_FIELDS,
+  VOID_REASON_MAX,
+} from './decide';
 export * from './state';
 export * from './view';
 

@@ -1,5 +1,4 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import { SetMetadata } from '@nestjs/common';
 import { type Role } from './principal';
 
 export const ROUTE_POLICY = 'cvf:route-policy';
@@ -14,14 +13,13 @@ export type RoutePolicy =
   | { readonly kind: 'roles'; readonly roles: readonly Role[] }
   | { readonly kind: 'public'; readonly reason: string };
 
-/** The roles that may call the route (admin may call every route that has a policy). */
+/**
+ * The roles that may call the route (admin may call every route that has a policy). The
+ * OpenAPI document shows them as the operation's security and `x-cvf-roles`.
+ */
 export function Allow(...roles: readonly Role[]): MethodDecorator & ClassDecorator {
   const allowed = [...new Set<Role>([...roles, 'admin'])];
-  return applyDecorators(
-    SetMetadata(ROUTE_POLICY, { kind: 'roles', roles: allowed } satisfies RoutePolicy),
-    ApiBearerAuth(),
-    ApiExtension('x-cvf-roles', allowed),
-  );
+  return SetMetadata(ROUTE_POLICY, { kind: 'roles', roles: allowed } satisfies RoutePolicy);
 }
 
 /** No credential: health probes, signed webhooks (the signature is their credential). */

@@ -6,7 +6,7 @@ import { Module, ValidationPipe, type INestApplication, type Type } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AuthModule } from '../auth/auth.module';
 import { BodyChecksInterceptor } from '../http/body-checks';
@@ -14,6 +14,7 @@ import { answerWrongMethodWith405 } from '../http/method-not-allowed';
 import { parseJsonBody } from '../http/exact-json';
 import { ProblemFilter, validationProblem } from '../http/problem.filter';
 import { type AppConfig } from '../config';
+import { buildOpenApiDocument } from '../openapi/document';
 import { createLogger, loggingModule, logRequests } from './logging';
 
 /**
@@ -134,21 +135,7 @@ export async function createHttpApp(
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 10, parts: 11 },
   });
   configureHttpApp(app);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setDescription(options.description)
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description:
-          'An API key (cvfk_…, POST /api-keys) or a JWT (claims sub, cvf_role, company_id). ' +
-          "Each operation's x-cvf-roles lists the roles that may call it.",
-      })
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, options);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   app.enableShutdownHooks();
   return app;

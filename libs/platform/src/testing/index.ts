@@ -3,3 +3,6 @@ export * from './app-process';
 export * from './random';
 export * from './credentials';
 export * from './front-door-off';
+export * from './openapi-contract';
+export * from './contract-check';
+export * from './contract-client';
