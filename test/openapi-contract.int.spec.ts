@@ -250,6 +250,24 @@ describe('every operation, through the typed client', () => {
       400,
     );
     expectStatus(await api.GET('/companies/{companyId}/customers', seen), 200);
+    const one = (paymentId: string) => ({
+      params: { path: { companyId: CO, paymentId }, query: seen.params.query },
+    });
+    expectStatus(await api.GET('/companies/{companyId}/payments/{paymentId}', one('p2')), 200);
+    expectStatus(await api.GET('/companies/{companyId}/payments/{paymentId}', one('p9')), 404);
+    const spendOf = (cohortMonth: string) => ({
+      params: { path: { companyId: CO, cohortMonth }, query: seen.params.query },
+    });
+    expectStatus(
+      await api.GET('/companies/{companyId}/spends/{cohortMonth}', spendOf('2020-01')),
+      200,
+    );
+    expectStatus(
+      await api.GET('/companies/{companyId}/spends/{cohortMonth}', spendOf('2031-01')),
+      404,
+    );
+    expectStatus(await api.GET('/companies/{companyId}/spends/{cohortMonth}', spendOf('x')), 400);
+    expectStatus(await anonymous.GET('/health'), 200);
 
     // Computed reads.
     expectStatus(await api.GET('/companies/{companyId}/cashflows', seen), 200);

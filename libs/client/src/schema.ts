@@ -1062,7 +1062,7 @@ export interface components {
             /** @description the HTTP status */
             status: number;
             /**
-             * @description validation_failed, bad_request, unauthenticated, forbidden, not_found, conflict, concurrent_modification, version_mismatch, payload_too_large, unsupported_media_type, rule_violation, idempotency_key_reused, idempotency_key_in_flight, payment_conflict, payment_not_recorded_yet, invalid_signature, rate_limited, not_yet_consistent, internal_error, …
+             * @description validation_failed, bad_request, unauthenticated, forbidden, not_found, conflict, concurrent_modification, version_mismatch, payload_too_large, unsupported_media_type, rule_violation, idempotency_key_reused, idempotency_key_in_flight, payment_conflict, payment_not_recorded_yet, invalid_signature, rate_limited, not_yet_consistent, method_not_allowed, internal_error, …
              * @example validation_failed
              */
             error: string;
@@ -1077,6 +1077,8 @@ export interface components {
             current_version?: number;
             /** @description the size limit (413) */
             limit_bytes?: number;
+            /** @description the methods the path answers (405; also the Allow header) */
+            allowed?: string[];
             limit_per_minute?: number;
             retry_after_seconds?: number;
             /**

@@ -1,3 +1,4 @@
+import { currencyExponent } from '../shared/locale';
 import { Dec, parseMoney } from '../shared/money';
 import { parseMonth, type MonthIndex } from '../shared/month';
 import { buildCohortTotals, type CohortTotals, type NetPayment } from './cohort-totals';
@@ -13,11 +14,7 @@ export const month = (text: string): MonthIndex => {
 };
 
 /** USD minor units of an amount written in dollars ("12.5" → 1250), exactly. */
-export const cents = (amount: string): number => {
-  const parsed = parseMoney(amount, 2);
-  if ('error' in parsed) throw new Error(`bad amount ${amount}: ${parsed.error}`);
-  return parsed.cents;
-};
+export const cents = (amount: string): number => minorUnits(amount, 'USD');
 
 export function totalsOf(
   cohort: string,
@@ -70,29 +67,60 @@ export function cohortTerms(options: {
 export const money = (value: Dec | null): string | null =>
   value === null ? null : value.div(100).toFixed(2);
 
-/** The worked example of shared/DOMAIN.md as engine inputs. */
-export const workedPayments: readonly NetPayment[] = [
-  { customerId: '1', paymentDate: '2020-01-01', netCents: 200_00 },
-  { customerId: '1', paymentDate: '2020-02-01', netCents: 100_00 },
-  { customerId: '2', paymentDate: '2020-02-01', netCents: 400_00 },
-  { customerId: '2', paymentDate: '2020-03-01', netCents: 300_00 },
-  { customerId: '3', paymentDate: '2020-04-01', netCents: 500_00 },
-];
+/** An amount written in the currency's units ("12.5") as its minor units, exactly. */
+export function minorUnits(amount: string, currency: string): number {
+  const parsed = parseMoney(amount, currencyExponent(currency));
+  if ('error' in parsed) throw new Error(`bad amount ${amount}: ${parsed.error}`);
+  return parsed.cents;
+}
 
-export const workedTerms: CompanyTerms = {
-  spends: ['2020-01', '2020-02', '2020-04'].map((m) => ({
-    cohortMonth: month(m),
-    plannedCents: 1000_00,
-    actualCents: null,
-  })),
-  trades: [
-    trade('2020-01', '0.8', '500'),
-    trade('2020-02', '0.8', '400'),
-    trade('2020-04', '0.5', '500'),
-  ],
-  thresholds: [{ paymentPeriod: 1, minimumPaymentPercent: new Dec('0.25') }],
-  overrides: [],
-};
+/**
+ * The worked example of shared/DOMAIN.md as engine inputs, its face amounts (200, 1000, …)
+ * in `currency`'s minor units: cents of USD by default, yen, fils.
+ */
+export function workedExampleIn(currency = 'USD'): {
+  payments: readonly NetPayment[];
+  terms: CompanyTerms;
+} {
+  const m = (amount: string) => minorUnits(amount, currency);
+  const pay = (customerId: string, paymentDate: string, amount: string): NetPayment => ({
+    customerId,
+    paymentDate,
+    netCents: m(amount),
+  });
+  const worked = (cohort: string, sharing: string, cap: string): Trade => ({
+    cohortMonth: month(cohort),
+    sharingPercentage: new Dec(sharing),
+    cashCapCents: m(cap),
+  });
+  return {
+    payments: [
+      pay('1', '2020-01-01', '200'),
+      pay('1', '2020-02-01', '100'),
+      pay('2', '2020-02-01', '400'),
+      pay('2', '2020-03-01', '300'),
+      pay('3', '2020-04-01', '500'),
+    ],
+    terms: {
+      spends: ['2020-01', '2020-02', '2020-04'].map((cohort) => ({
+        cohortMonth: month(cohort),
+        plannedCents: m('1000'),
+        actualCents: null,
+      })),
+      trades: [
+        worked('2020-01', '0.8', '500'),
+        worked('2020-02', '0.8', '400'),
+        worked('2020-04', '0.5', '500'),
+      ],
+      thresholds: [{ paymentPeriod: 1, minimumPaymentPercent: new Dec('0.25') }],
+      overrides: [],
+    },
+  };
+}
+
+const usdWorkedExample = workedExampleIn('USD');
+export const workedPayments: readonly NetPayment[] = usdWorkedExample.payments;
+export const workedTerms: CompanyTerms = usdWorkedExample.terms;
 
 /** The worked example's scenario BEST: m0 0.4, churn 0.1, horizon 36. */
 export const WORKED_BEST: CashflowView = {

@@ -1,57 +1,18 @@
-import { currencyExponent } from '../shared/locale';
-import { Dec, parseMoney } from '../shared/money';
-import { buildCohortTotals, type NetPayment } from './cohort-totals';
+import { Dec } from '../shared/money';
+import { buildCohortTotals } from './cohort-totals';
 import { owedDocument } from './company-rollup';
 import { computeCompanyCashflows } from './company-cashflows';
 import { cashflowDocument } from './report-document';
 import { type CashflowView, type CompanyTerms } from './terms';
-import { month } from './testing';
+import { minorUnits, month, workedExampleIn } from './testing';
 
 /**
  * DOMAIN.md's worked example in currencies with 0 and 3 decimals: the same face amounts, kept
  * in each currency's minor unit (a yen, a fils), compute the same numbers, each written with
  * the currency's decimals; a share that falls between minor units rounds to that currency's.
  */
-const minor = (amount: string, currency: string): number => {
-  const parsed = parseMoney(amount, currencyExponent(currency));
-  if ('error' in parsed) throw new Error(parsed.error);
-  return parsed.cents;
-};
-
 function workedExample(currency: string) {
-  const m = (amount: string) => minor(amount, currency);
-  const pay = (customerId: string, paymentDate: string, amount: string): NetPayment => ({
-    customerId,
-    paymentDate,
-    netCents: m(amount),
-  });
-  const payments = [
-    pay('1', '2020-01-01', '200'),
-    pay('1', '2020-02-01', '100'),
-    pay('2', '2020-02-01', '400'),
-    pay('2', '2020-03-01', '300'),
-    pay('3', '2020-04-01', '500'),
-  ];
-  const spend = (cohort: string) => ({
-    cohortMonth: month(cohort),
-    plannedCents: m('1000'),
-    actualCents: null,
-  });
-  const trade = (cohort: string, sharing: string, cap: string) => ({
-    cohortMonth: month(cohort),
-    sharingPercentage: new Dec(sharing),
-    cashCapCents: m(cap),
-  });
-  const terms: CompanyTerms = {
-    spends: [spend('2020-01'), spend('2020-02'), spend('2020-04')],
-    trades: [
-      trade('2020-01', '0.8', '500'),
-      trade('2020-02', '0.8', '400'),
-      trade('2020-04', '0.5', '500'),
-    ],
-    thresholds: [{ paymentPeriod: 1, minimumPaymentPercent: new Dec('0.25') }],
-    overrides: [],
-  };
+  const { payments, terms } = workedExampleIn(currency);
   const document = (view: CashflowView) =>
     cashflowDocument(computeCompanyCashflows(buildCohortTotals(payments), terms, view), currency);
   return { document };
@@ -126,7 +87,7 @@ describe.each([
 describe('round_cents is half-up to the currency’s minor unit', () => {
   const collected = (currency: string, amount: string) => {
     const payments = [
-      { customerId: 'c', paymentDate: '2024-01-10', netCents: minor(amount, currency) },
+      { customerId: 'c', paymentDate: '2024-01-10', netCents: minorUnits(amount, currency) },
     ];
     const terms: CompanyTerms = {
       spends: [],
@@ -134,7 +95,7 @@ describe('round_cents is half-up to the currency’s minor unit', () => {
         {
           cohortMonth: month('2024-01'),
           sharingPercentage: new Dec('0.8'),
-          cashCapCents: minor('100000', currency),
+          cashCapCents: minorUnits('100000', currency),
         },
       ],
       thresholds: [],

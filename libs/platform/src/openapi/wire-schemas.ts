@@ -180,7 +180,8 @@ export const problemSchema: SchemaObject = {
         'concurrent_modification, version_mismatch, payload_too_large, ' +
         'unsupported_media_type, rule_violation, idempotency_key_reused, ' +
         'idempotency_key_in_flight, payment_conflict, payment_not_recorded_yet, ' +
-        'invalid_signature, rate_limited, not_yet_consistent, internal_error, …',
+        'invalid_signature, rate_limited, not_yet_consistent, method_not_allowed, ' +
+        'internal_error, …',
     },
     message: { type: 'string' },
     issues: {
@@ -192,6 +193,11 @@ export const problemSchema: SchemaObject = {
     rule: { type: 'string', description: 'the rule a 422 rule_violation broke' },
     current_version: { type: 'integer', description: 'the stream version now (412)' },
     limit_bytes: { type: 'integer', description: 'the size limit (413)' },
+    allowed: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'the methods the path answers (405; also the Allow header)',
+    },
     limit_per_minute: { type: 'integer' },
     retry_after_seconds: { type: 'integer' },
     min_position: { ...wireSchemas.position, description: 'the position asked for (503)' },
