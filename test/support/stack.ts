@@ -48,6 +48,12 @@ export interface StackOptions {
   readonly beforeInit?: (app: NestFastifyApplication) => void;
   /** More variables for the stack's configuration (RATE_LIMIT_PER_MINUTE, JWT_*). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * true (the default): every answer is checked against the OpenAPI document (a test fails on
+   * one that breaks it). false for benchmarks: the check validates every body, which would be
+   * what they measure.
+   */
+  readonly checkContract?: boolean;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -78,7 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const app = await createHttpApp(StackModule, config, { title: 'stack', description: 'stack' });
   if (options.asAdminByDefault ?? true) sendAsAdminByDefault(app);
-  checkContract(app);
+  if (options.checkContract ?? true) checkContract(app);
   options.beforeInit?.(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
