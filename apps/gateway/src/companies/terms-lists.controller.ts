@@ -49,12 +49,7 @@ export class TermsListsController {
     @Query('min_position') min: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const company = await this.terms(id, min, reply);
-    const exponent = currencyExponent(company.currency);
-    return {
-      currency: company.currency,
-      data: company.terms.trades.map((trade) => tradeDocument(trade, exponent)),
-    };
+    return moneyList(await this.terms(id, min, reply), 'trades', tradeDocument);
   }
 
   @Get('spends')
@@ -66,12 +61,7 @@ export class TermsListsController {
     @Query('min_position') min: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const company = await this.terms(id, min, reply);
-    const exponent = currencyExponent(company.currency);
-    return {
-      currency: company.currency,
-      data: company.terms.spends.map((spend) => spendDocument(spend, exponent)),
-    };
+    return moneyList(await this.terms(id, min, reply), 'spends', spendDocument);
   }
 
   @Get('spends/:cohortMonth')
@@ -150,4 +140,15 @@ export class TermsListsController {
     void reply.header(LOG_POSITION_HEADER, position);
     return value;
   }
+}
+
+/** A list of terms that show money: each in the company's decimals, the currency named once. */
+function moneyList<K extends 'trades' | 'spends', D>(
+  company: CompanyTermsView,
+  list: K,
+  document: (item: CompanyTermsView['terms'][K][number], exponent: number) => D,
+): { currency: string; data: D[] } {
+  const exponent = currencyExponent(company.currency);
+  const items: readonly CompanyTermsView['terms'][K][number][] = company.terms[list];
+  return { currency: company.currency, data: items.map((item) => document(item, exponent)) };
 }
