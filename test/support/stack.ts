@@ -6,6 +6,7 @@ import { createHttpApp, DatabaseModule, loadConfig } from '@cvf/platform';
 import {
   assertContractKept,
   checkContract,
+  contractCheckedAt,
   sendAsAdminByDefault,
   TEST_CREDENTIAL_ENV,
 } from '@cvf/platform/testing';
@@ -104,7 +105,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const address = app.getHttpServer().address();
       if (address === null || typeof address === 'string') throw new Error('not listening');
-      return `http://127.0.0.1:${address.port}`;
+      const base = `http://127.0.0.1:${address.port}`;
+      contractCheckedAt(app, base);
+      return base;
     },
     close: async () => {
       await app.close();

@@ -1,12 +1,14 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { Redis } from 'ioredis';
+import { type Redis } from 'ioredis';
 import {
   ALERT_PUBLISHER,
-  AlertLog,
+  alertLogOf,
   type AlertPublisher,
   CacheKeys,
   cacheOptionsFromEnv,
+  closeRedis,
+  connectRedis,
   RetainingAlertPublisher,
   systemClock,
 } from '@cvf/cache';
@@ -35,12 +37,15 @@ async function main(): Promise<void> {
   const alerts: Provider[] = kafka
     ? [
         { provide: KAFKA_ALERTS, ...kafka.alertPublisher },
-        { provide: ALERT_LOG_REDIS, useFactory: () => new Redis(cache.redisUrl) },
+        {
+          provide: ALERT_LOG_REDIS,
+          useFactory: () => connectRedis(cache.redisUrl, 'commands', 'cvf-ingest-alert-log'),
+        },
         {
           provide: ALERT_PUBLISHER,
           useFactory: (redis: Redis, transport: AlertPublisher) =>
             new RetainingAlertPublisher(
-              new AlertLog(redis, new CacheKeys(cache.prefix).alertLog(), systemClock),
+              alertLogOf(redis, new CacheKeys(cache.prefix), systemClock),
               transport,
             ),
           inject: [ALERT_LOG_REDIS, KAFKA_ALERTS],
@@ -81,7 +86,7 @@ const ALERT_LOG_REDIS = Symbol('ingest alert log Redis');
 class AlertLogConnection implements OnApplicationShutdown {
   constructor(@Inject(ALERT_LOG_REDIS) private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }
 

@@ -1,6 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { type ApiConnection, createCvfMcpServer, httpDispatch } from '@cvf/mcp';
-import { ConfigError, parseEnvironment } from '@cvf/platform';
+import { createCvfMcpServer, httpDispatch } from '@cvf/mcp';
+import { loadConfigOrExit } from '@cvf/platform';
 import { apiConnectionFrom } from './api-connection';
 
 /**
@@ -10,21 +10,10 @@ import { apiConnectionFrom } from './api-connection';
  * else goes to stderr.
  */
 async function main(): Promise<void> {
-  const server = createCvfMcpServer(httpDispatch(connectionOrExit()));
+  const server = createCvfMcpServer(httpDispatch(loadConfigOrExit(apiConnectionFrom)));
   // The client closing our stdin is its way to stop us.
   process.stdin.once('end', () => void server.close());
   await server.connect(new StdioServerTransport());
-}
-
-/** The configuration, or exit 78 (EX_CONFIG) naming each bad variable, as every app does. */
-function connectionOrExit(): ApiConnection {
-  try {
-    return apiConnectionFrom(parseEnvironment());
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return process.exit(78);
-  }
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,7 @@ import { ReadModelQueries } from '@cvf/read-model';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { ALERT_PUBLISHER, type AlertPublisher } from './alerts/alert';
-import { AlertLog, RetainingAlertPublisher } from './alerts/alert-log';
+import { AlertLog, alertLogOf, RetainingAlertPublisher } from './alerts/alert-log';
 import { BreachAlerter, RedisAlertPublisher } from './alerts/breach-alerter';
 import { CACHE_OPTIONS, type CacheOptions } from './cache.options';
 import { CachedResultsReader } from './cached-results-reader';
@@ -68,8 +68,7 @@ export class CacheModule {
       },
       {
         provide: AlertLog,
-        useFactory: (redis: Redis, keys: CacheKeys, clock: Clock) =>
-          new AlertLog(redis, keys.alertLog(), clock),
+        useFactory: (redis: Redis, keys: CacheKeys, clock: Clock) => alertLogOf(redis, keys, clock),
         inject: [CACHE_REDIS, CacheKeys, CLOCK],
       },
       {

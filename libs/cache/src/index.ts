@@ -35,6 +35,7 @@ export {
 export {
   ALERT_LOG_BOUNDS,
   AlertLog,
+  alertLogOf,
   RetainingAlertPublisher,
   type AlertLogBounds,
   type RetainedAlert,

@@ -179,13 +179,12 @@ export function loadConfigOrExit<T>(
   derive: (environment: Environment) => T,
   env: Env = process.env,
 ): T {
-  let environment: Environment;
   try {
-    environment = parseEnvironment(env);
+    // `derive` may refuse too (a variable only its app needs).
+    return derive(parseEnvironment(env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     return process.exit(78);
   }
-  return derive(environment);
 }

@@ -1,5 +1,6 @@
 import { type SchemaObject } from '@nestjs/swagger';
-import { problemSchema, record, termSchemas, wireSchemas } from '@cvf/platform';
+import { SCENARIOS } from '@cvf/domain';
+import { list, problemSchema, record, termRatio, termSchemas, wireSchemas } from '@cvf/platform';
 
 /**
  * OpenAPI shapes of the read API as plain JSON Schema: the wire documents are not classes.
@@ -12,12 +13,10 @@ const { money, month, ratio: computedRatio } = wireSchemas;
 const currency = { ...wireSchemas.currency, description: 'every amount of the document is in it' };
 const nullableMoney = { ...money, nullable: true };
 const ratio = { ...computedRatio, nullable: true };
-const termRatio = { type: 'string', pattern: '^\\d+(\\.\\d+)?$', description: 'as entered' };
 const integer = { type: 'integer' } as const;
 const count = { type: 'integer', minimum: 0 } as const;
 const nullableInteger = { type: 'integer', nullable: true } as const;
 const instant = wireSchemas.instant;
-const list = (items: SchemaObject): SchemaObject => ({ type: 'array', items });
 
 const period = record('Period', {
   period: { type: 'integer', minimum: 0 },
@@ -112,7 +111,7 @@ const metricsSummary = {
   moic_to_date: ratio,
   cac_estimate: nullableMoney,
   ltv_estimate: { ...nullableMoney, description: 'not for a company credential' },
-  ltv_scenario: { type: 'string', enum: ['WORST', 'AVERAGE', 'BEST'], nullable: true },
+  ltv_scenario: { type: 'string', enum: [...SCENARIOS], nullable: true },
   cohorts_count: count,
   capped_cohorts_count: count,
   computed_at: instant,

@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type CompanyCommand, companyStreamId, ConflictError } from '@cvf/domain';
-import { EVENT_STORE, type EventStore, type LogPosition } from '@cvf/event-store';
-import { PG_POOL } from '@cvf/platform';
+import { type CompanyCommand, companyStreamId, ConflictError, DomainError } from '@cvf/domain';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type LogPosition,
+  WrongExpectedVersionError,
+} from '@cvf/event-store';
+import { PG_POOL, VersionMismatchError } from '@cvf/platform';
 import { Pool, type PoolClient } from 'pg';
 import { CompanyStreams } from './company-streams';
 
@@ -56,7 +61,10 @@ export class CompanyNames {
     try {
       result = await write();
     } catch (error) {
-      if (claim === 'reserved') await this.release(companyId, name);
+      // Released only when the write was refused before anything was appended: after any
+      // other failure (a connection lost around the commit) the stream may carry the name, and
+      // the reservation must hold; one its stream does not carry is taken over after the grace.
+      if (claim === 'reserved' && refusedBeforeAppend(error)) await this.release(companyId, name);
       throw error;
     }
     if (previous !== null && result.events_appended > 0 && !sameName(previous, name)) {
@@ -207,3 +215,9 @@ function claimedName(command: CompanyCommand): string | null {
 /** Case-insensitive, as the unique index (lower(name)) compares. */
 const sameName = (a: string, b: string): boolean =>
   a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** A refusal of the command itself (its rules, its If-Match, a lost optimistic race). */
+const refusedBeforeAppend = (error: unknown): boolean =>
+  error instanceof DomainError ||
+  error instanceof VersionMismatchError ||
+  error instanceof WrongExpectedVersionError;

@@ -46,6 +46,10 @@ export class CompanyStreams {
     if (this.knownCompanies.has(companyId)) return;
     const first = await this.store.readStream(companyStreamId(companyId), { maxCount: 1 });
     if (first.length === 0) throw new NotFoundError('company', { company_id: companyId });
+    this.rememberKnown(companyId);
+  }
+
+  private rememberKnown(companyId: string): void {
     if (this.knownCompanies.size >= CompanyStreams.KNOWN_COMPANIES_LIMIT) {
       this.knownCompanies.clear();
     }
@@ -62,6 +66,8 @@ export class CompanyStreams {
     if (kept !== undefined) return kept;
     const { state } = await this.load(companyId);
     if (!state.registered) throw new NotFoundError('company', { company_id: companyId });
+    // Its stream was just read: requireCompany need not read it again.
+    this.rememberKnown(companyId);
     const locale = { currency: state.currency, timezone: state.timezone };
     if (this.locales.size >= CompanyStreams.KNOWN_COMPANIES_LIMIT) this.locales.clear();
     this.locales.set(companyId, locale);

@@ -12,12 +12,12 @@ import { type Observable } from 'rxjs';
  * (and the CSV files still do). Ours is the canonical name; the routes' DTOs, commands and
  * errors know only it.
  */
-export const FIELD_ALIASES = {
+const FIELD_ALIASES = {
   cohort_month: 'cohort_start_at',
   planned_spend: 'spend',
 } as const;
 
-export type AliasedField = keyof typeof FIELD_ALIASES;
+type AliasedField = keyof typeof FIELD_ALIASES;
 
 /**
  * Renames each alias of `fields` in the JSON body to its canonical name before validation
@@ -37,7 +37,7 @@ class FieldAliasesInterceptor implements NestInterceptor {
   }
 }
 
-export function withCanonicalNames(
+function withCanonicalNames(
   body: Readonly<Record<string, unknown>>,
   fields: readonly AliasedField[],
 ): Record<string, unknown> {

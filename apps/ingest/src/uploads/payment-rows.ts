@@ -26,8 +26,6 @@ export interface UploadedPayment {
  */
 export class PaymentColumns {
   length = 0;
-  /** Σ of the rows' amounts, kept within exact integers by the reader (`sumBeyondExactRange`). */
-  sum = 0;
   private readonly exponent: number;
   private lines = new Int32Array(1_024);
   private cents = new Float64Array(1_024);
@@ -47,7 +45,6 @@ export class PaymentColumns {
     if (interned === undefined) this.internedDates.set(date, (interned = date));
     this.lines[this.length] = row;
     this.cents[this.length] = payment.amountCents;
-    this.sum += payment.amountCents;
     this.paymentIds.push(paymentId);
     this.customerIds.push(payment.customerId);
     this.dates.push(interned);

@@ -74,6 +74,8 @@ export async function readPaymentsFile(
   // pipeline: an error of the upload (the limit, a broken connection) ends the parse too.
   const piped = pipeline(part.file, hashed).catch(() => undefined);
   let read: { issues: readonly TableIssue[]; issueCount: number };
+  /** Σ of the rows kept: every cohort sum of them stays exact while it does. */
+  let total = 0;
   try {
     read = await readCsvRows(hashed, paymentTable(currencyExponent(currency)), (payment, row) => {
       if (payment.currency !== null && payment.currency !== currency) {
@@ -86,10 +88,11 @@ export async function readPaymentsFile(
       }
       const assigned = ids.assign(payment, row);
       if ('issues' in assigned) return assigned.issues;
-      const sum = rows.sum + payment.amountCents;
+      const sum = total + payment.amountCents;
       if (!Number.isSafeInteger(sum)) {
         return [{ column: 'amount', reason: sumBeyondExactRange(currency) }];
       }
+      total = sum;
       rows.push(row, payment, assigned.id);
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 import { type Redis } from 'ioredis';
 import { type Clock } from '../clock';
+import { type CacheKeys } from '../layout';
 import { type Alert, type AlertPublisher, parseAlert } from './alert';
 import { type AlertLogId, LOG_START } from './alert-log-id';
 
@@ -80,6 +81,10 @@ export class AlertLog {
     return { alerts, last: entries.at(-1)?.[0] ?? null };
   }
 }
+
+/** The alert log under `keys`' prefix: the one every process of a deployment shares. */
+export const alertLogOf = (redis: Redis, keys: CacheKeys, clock: Clock): AlertLog =>
+  new AlertLog(redis, keys.alertLog(), clock);
 
 /**
  * Retains every alert before it goes out: appended to the log, then handed with its

@@ -102,14 +102,18 @@ export function formatCents(cents: Cents, exponent: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
+/** 10^exponent, made once per exponent: documents format every amount with one. */
+const scales: Dec[] = [];
+const scaleOf = (exponent: number): Dec => (scales[exponent] ??= new Dec(10).pow(exponent));
+
 /** Minor units as a decimal (possibly fractional) → money with `exponent` decimals, half-up. */
 export function formatCentsDecimal(cents: Dec, exponent: number): string {
-  return cents.div(new Dec(10).pow(exponent)).toFixed(exponent);
+  return cents.div(scaleOf(exponent)).toFixed(exponent);
 }
 
 /** A money string of a document ("12.34" in USD) → its minor units (a Dec, to add up). */
 export function minorUnitsOf(amount: string, exponent: number): Dec {
-  return new Dec(amount).times(new Dec(10).pow(exponent));
+  return new Dec(amount).times(scaleOf(exponent));
 }
 
 /**

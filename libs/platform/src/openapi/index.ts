@@ -18,4 +18,4 @@ export {
 export { addParameter, addProblem, headerRef } from './operation-parts';
 export { isObject, type Json, operationsOf } from './schema-walk';
 export { problemSchema, REQUEST_FIELDS, textSchema, wireSchemas } from './wire-schemas';
-export { companyTermsSchema, record, termSchemas } from './term-schemas';
+export { companyTermsSchema, list, record, termRatio, termSchemas } from './term-schemas';

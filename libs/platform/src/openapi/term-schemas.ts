@@ -1,4 +1,5 @@
 import { type SchemaObject } from '@nestjs/swagger';
+import { SCENARIOS } from '@cvf/domain';
 import { wireSchemas } from './wire-schemas';
 
 /**
@@ -20,7 +21,8 @@ export function record(
 }
 
 const { month, money } = wireSchemas;
-const termRatio = { type: 'string', pattern: '^\\d+(\\.\\d+)?$', description: 'as entered' };
+/** A contractual ratio as a document shows it: as entered. */
+export const termRatio = { type: 'string', pattern: '^\\d+(\\.\\d+)?$', description: 'as entered' };
 
 /**
  * A company's terms in their wire forms (libs/domain terms-document.ts), the same wherever
@@ -51,13 +53,14 @@ export const termSchemas = {
     reason: { type: 'string' },
   }),
   assumptions: record('PredictionAssumptions', {
-    scenario: { type: 'string', enum: ['WORST', 'AVERAGE', 'BEST'] },
+    scenario: { type: 'string', enum: [...SCENARIOS] },
     m0: termRatio,
     churn: termRatio,
   }),
 } satisfies Record<string, SchemaObject>;
 
-const list = (items: SchemaObject): SchemaObject => ({ type: 'array', items });
+/** An array of `items`. */
+export const list = (items: SchemaObject): SchemaObject => ({ type: 'array', items });
 
 /** `GET /companies/{id}/terms`: the write side's view, with the version to send as If-Match. */
 export const companyTermsSchema = record(

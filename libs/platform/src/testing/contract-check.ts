@@ -57,6 +57,21 @@ export function checkContract(app: NestFastifyApplication): void {
     });
 }
 
+/** In-process apps listening on an origin: their own hook has checked what they answer. */
+const listening = new Map<string, NestFastifyApplication>();
+
+/**
+ * `app` (checked by `checkContract`) now answers at `origin`: a client there reports the
+ * hook's verdict instead of checking each answer a second time (contract-client.ts).
+ */
+export function contractCheckedAt(app: NestFastifyApplication, origin: string): void {
+  if (contracts.has(app)) listening.set(origin, app);
+}
+
+/** The in-process app answering at `origin` whose hook checks it, if any. */
+export const checkedAppAt = (origin: string): NestFastifyApplication | undefined =>
+  listening.get(origin);
+
 /** Throws the violation the answer to this request caused, if any. */
 export function assertAnswerInContract(
   app: NestFastifyApplication,

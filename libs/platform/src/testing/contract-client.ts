@@ -1,6 +1,6 @@
 import { type OpenAPIObject } from '@nestjs/swagger';
 import { createCvfClient, type CvfClient, type Middleware } from '@cvf/client';
-import { contractCheckEnabled } from './contract-check';
+import { assertAnswerInContract, checkedAppAt, contractCheckEnabled } from './contract-check';
 import { ContractChecker } from './openapi-contract';
 
 /**
@@ -16,7 +16,12 @@ function checkerOf(origin: string): Promise<ContractChecker> {
   if (!checker) {
     checker = fetch(`${origin}/docs/openapi.json`)
       .then((reply) => reply.json() as Promise<OpenAPIObject>)
-      .then((document) => new ContractChecker(document));
+      .then((document) => new ContractChecker(document))
+      .catch((error: unknown) => {
+        // Not kept: the next request to this origin tries again.
+        checkers.delete(origin);
+        throw error;
+      });
     checkers.set(origin, checker);
   }
   return checker;
@@ -25,6 +30,9 @@ function checkerOf(origin: string): Promise<ContractChecker> {
 async function check(method: string, url: URL, response: Response): Promise<void> {
   if (!contractCheckEnabled()) return;
   if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
+  // An in-process app checked this answer as it sent it: report that verdict.
+  const app = checkedAppAt(url.origin);
+  if (app) return assertAnswerInContract(app, response.headers.get('x-request-id') ?? undefined);
   const body = await response.clone().text();
   const path = `${url.pathname}${url.search}`;
   const problems = (await checkerOf(url.origin)).problems({

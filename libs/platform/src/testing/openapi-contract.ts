@@ -1,7 +1,11 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { type OpenAPIObject } from '@nestjs/swagger';
+import { PROBLEM_REF } from '../openapi/operation-parts';
 import { isObject, type Json, operationsOf } from '../openapi/schema-walk';
+
+/** What an error answer on no documented path must be (one object: validators are cached by it). */
+const PROBLEM_SCHEMA = { $ref: PROBLEM_REF };
 
 /** One answer as a client saw it. */
 export interface ObservedExchange {
@@ -71,8 +75,7 @@ export class ContractChecker {
     const matched =
       find(path) ?? (exchange.status < 400 ? find(path.replace(/(.)\/+$/, '$1')) : undefined);
     if (!matched) {
-      if (exchange.status >= 400)
-        return this.bodyProblems({ $ref: '#/components/schemas/Problem' }, exchange);
+      if (exchange.status >= 400) return this.bodyProblems(PROBLEM_SCHEMA, exchange);
       return [`no operation for ${method} ${path} (answered ${exchange.status})`];
     }
     const statuses = this.seen.get(matched.id) ?? new Set<number>();
@@ -162,7 +165,8 @@ export class ContractChecker {
   private validatorOf(schema: unknown): ValidateFunction {
     let validate = this.validators.get(schema);
     if (!validate) {
-      validate = this.ajv.compile(rebase(closeObjects(structuredClone(schema))));
+      // rebase copies the schema: closing its objects leaves the document as it is.
+      validate = this.ajv.compile(closeObjects(rebase(schema)));
       this.validators.set(schema, validate);
     }
     return validate;
